@@ -1,0 +1,24 @@
+# Compiler settings shared by every SuperSpot target.
+
+find_program(SUPERSPOT_CCACHE ccache)
+if(SUPERSPOT_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
+  set(CMAKE_C_COMPILER_LAUNCHER ${SUPERSPOT_CCACHE})
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${SUPERSPOT_CCACHE})
+endif()
+
+# Warnings apply to our own code only: ITK, LibTorch and Boost headers are
+# included as SYSTEM headers (see SuperSpotDependencies.cmake).
+add_library(SuperSpotWarnings INTERFACE)
+target_compile_options(SuperSpotWarnings INTERFACE
+  $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra>)
+option(SUPERSPOT_WERROR "Treat warnings as errors" OFF)
+if(SUPERSPOT_WERROR)
+  target_compile_options(SuperSpotWarnings INTERFACE $<$<COMPILE_LANGUAGE:CXX>:-Werror>)
+endif()
+
+# Sanitizers: -DSUPERSPOT_SANITIZE=address,undefined builds everything with them.
+set(SUPERSPOT_SANITIZE "" CACHE STRING "Comma-separated -fsanitize= list (e.g. address,undefined)")
+if(SUPERSPOT_SANITIZE)
+  add_compile_options(-fsanitize=${SUPERSPOT_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=${SUPERSPOT_SANITIZE})
+endif()
