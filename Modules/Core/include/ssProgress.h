@@ -73,8 +73,10 @@ private:
   unsigned long m_Tags[3] = { 0, 0, 0 };
 };
 
-/** Logging to stderr, "superspot: <level>: message". Verbosity 0 = warnings
- * and errors, 1 = info (default), 2 = debug. */
+/** Logging, "superspot: [level: ]message": to stderr in a terminal; to stdout when
+ * the global reporter has the Slicer style (Slicer flags any stderr output as an
+ * error). Verbosity 0 = warnings only, 1 = info (default), 2 = debug. Errors are
+ * not logged: they are exceptions, printed once by the CLI. */
 SuperSpotCore_EXPORT void SetLogVerbosity(int verbosity);
 SuperSpotCore_EXPORT int GetLogVerbosity();
 SuperSpotCore_EXPORT void LogInfo(const std::string & message);

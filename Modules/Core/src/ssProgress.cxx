@@ -193,19 +193,29 @@ int GetLogVerbosity()
   return g_Verbosity;
 }
 
+namespace
+{
+// Slicer marks a module "completed with errors" when it writes to stderr, so in
+// Slicer style everything but errors goes to stdout, where Slicer shows it as log.
+std::ostream & LogStream()
+{
+  return ProgressReporter::Global().GetStyle() == ProgressReporter::Style::Slicer ? std::cout : std::cerr;
+}
+} // namespace
+
 void LogInfo(const std::string & message)
 {
   if (g_Verbosity >= 1)
   {
     std::lock_guard<std::mutex> lock(g_OutputMutex);
-    std::cerr << "superspot: " << message << std::endl;
+    LogStream() << "superspot: " << message << std::endl;
   }
 }
 
 void LogWarning(const std::string & message)
 {
   std::lock_guard<std::mutex> lock(g_OutputMutex);
-  std::cerr << "superspot: warning: " << message << std::endl;
+  LogStream() << "superspot: warning: " << message << std::endl;
 }
 
 void LogDebug(const std::string & message)
@@ -213,7 +223,7 @@ void LogDebug(const std::string & message)
   if (g_Verbosity >= 2)
   {
     std::lock_guard<std::mutex> lock(g_OutputMutex);
-    std::cerr << "superspot: debug: " << message << std::endl;
+    LogStream() << "superspot: debug: " << message << std::endl;
   }
 }
 
