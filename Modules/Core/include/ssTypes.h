@@ -6,6 +6,9 @@
 #include "itkRGBPixel.h"
 #include "itkVectorImage.h"
 
+#include <cstdint>
+#include <functional>
+
 /** \namespace ss
  * SuperSpot. Physical space is micrometres (µm) everywhere: image spacing is
  * µm per pixel, spot and molecule positions are µm in the H&E's frame.
@@ -33,6 +36,12 @@ using IndexType = itk::Index<Dimension>;
 using SizeType = itk::Size<Dimension>;
 using RegionType = itk::ImageRegion<Dimension>;
 using DirectionType = itk::Matrix<double, Dimension, Dimension>;
+
+/** Renders (or reads) an RGB rectangle of a full-resolution image on demand:
+ * pixels [x0, x0+width) x [y0, y0+height), written row-major as RGB bytes into `rgb`
+ * (width*height*3). Lets whole-slide images be written and read tile by tile
+ * without ever holding the whole slide in memory. */
+using RGBRegionRenderer = std::function<void(std::int64_t x0, std::int64_t y0, std::uint32_t width, std::uint32_t height, std::uint8_t * rgb)>;
 
 /** Axis-aligned bounding box in µm. Empty until a point is added. */
 struct BoundingBox
