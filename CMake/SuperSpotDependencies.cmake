@@ -51,6 +51,10 @@ add_library(SuperSpotTCLAP INTERFACE)
 target_include_directories(SuperSpotTCLAP SYSTEM INTERFACE ${TCLAP_INCLUDE_DIR})
 add_library(SuperSpot::TCLAP ALIAS SuperSpotTCLAP)
 
+# libxml2 parses the CLI modules' XML descriptions (Modules/CommandLine) and its
+# xmllint validates them against the project's schema in CTest.
+find_package(LibXml2 REQUIRED)
+
 find_package(ZLIB REQUIRED)
 find_package(PNG REQUIRED)
 find_package(TIFF REQUIRED)
