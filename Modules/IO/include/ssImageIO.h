@@ -12,7 +12,8 @@ namespace ss
 {
 
 /** Registers the ImageIO factories SuperSpot reads and writes with: ITK's PNG, JPEG,
- * TIFF, NRRD and MetaImage, then every registrar added with AddImageIOFactoryRegistrar.
+ * TIFF, NRRD and MetaImage, OpenSlide's (in front, for whole-slide formats and pyramidal
+ * TIFFs), then every registrar added with AddImageIOFactoryRegistrar.
  *
  * SuperSpot does not use ITK_USE_FILE's automatic factory registration (it only works in
  * executables that include ITK's generated registration header), so every entry point
@@ -22,9 +23,9 @@ namespace ss
 SuperSpotIO_EXPORT void RegisterImageIOFactories();
 
 /** Adds an ImageIO factory registration to what RegisterImageIOFactories does, for
- * modules that build on this one, e.g. whole-slide images:
+ * modules or applications that build on this one:
  *
- *   ss::AddImageIOFactoryRegistrar("OpenSlide", [] { ss::OpenSlideImageIOFactory::RegisterOneFactory(); });
+ *   ss::AddImageIOFactoryRegistrar("MyFormat", [] { MyImageIOFactory::RegisterOneFactory(); });
  *
  * `registrar` runs once: at the next RegisterImageIOFactories, or at once if that has
  * already run. Registrars run after ITK's built-in factories, so ITK picks them only for

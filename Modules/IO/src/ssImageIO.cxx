@@ -17,6 +17,8 @@
 #include "itkTIFFImageIOFactory.h"
 #include "itkUnaryGeneratorImageFilter.h"
 
+#include "ssOpenSlideImageIOFactory.h"
+
 #include <algorithm>
 #include <cmath>
 #include <mutex>
@@ -92,6 +94,9 @@ void RegisterImageIOFactories()
     RegisterOnce<itk::TIFFImageIOFactory>();
     RegisterOnce<itk::NrrdImageIOFactory>();
     RegisterOnce<itk::MetaImageIOFactory>();
+    // Whole-slide formats (.svs, .ndpi, pyramidal .tif): OpenSlide goes in front,
+    // or ITK's TIFF IO would claim tiled TIFFs and read level 0 whole.
+    OpenSlideImageIOFactory::RegisterOneFactory();
     registry.builtinsRegistered = true;
   }
   RunPending(registry);
