@@ -97,13 +97,13 @@ struct SuperSpotPairs_EXPORT SpotPairParameters
 /** Builder (b), spots + H&E (self-supervised; BENCHMARK.md protocol 1 for k = 2): HR grid =
  * the spots' array grid (MakeArrayGrid: one pixel per array position; for Visium the doubled
  * (array_col, array_row) grid of 50 × 86.6 µm pixels with a checkerboard of spots, so every
- * spot keeps its true position); hr = the measured spots, library-normalized by their totals
- * over ALL genes of `spots`; hrMask = where a spot is. LR = CoarsenSpotGrid(spots, k),
- * normalized by the summed library sizes; lr = each HR array position's block value
- * (SpotInterpolator Nearest at BlockLatticeCoordinates — protocol 1's `nearest`; on Visium
- * only at lattice positions), lrMask where that block exists; base = SpotInterpolator
- * Bilinear of the blocks at the HR pixel centres in µm (through the blocks' array-grid fit);
- * cell / tissue from `he` (null: none). `genes` index spots.genes. */
+ * spot keeps its true position); hr = all spots of `spots`, library-normalized by their totals
+ * over ALL genes; hrMask = where a spot is. LR = CoarsenSpotGrid(spots, k), normalized by the
+ * summed library sizes. At each HR array position's place in the block lattice
+ * (BlockLatticeCoordinates): lr = SpotInterpolator Nearest, i.e. its own block's value
+ * (protocol 1's `nearest`; on Visium only at lattice positions), lrMask where that block
+ * exists; base = SpotInterpolator Bilinear (protocol 1's `bilinear`). cell / tissue from `he`
+ * (null: none). `genes` index spots.genes. */
 SuperSpotPairs_EXPORT SlidePair MakeSpotSlidePair(const std::string & name,
                                                   const SpotDataset & spots,
                                                   const std::vector<std::size_t> & genes,

@@ -50,6 +50,13 @@ SuperSpotPairs_EXPORT SpotGridCoarsening CoarsenSpotGrid(const SpotDataset & spo
  * 2u + 1/2 (the mean row parity of a block; exact for even k, off by a quarter spot for odd k). */
 SuperSpotPairs_EXPORT PointType BlockCentreArrayPosition(int bcol, int brow, int k, SpotLattice lattice);
 
+/** The inverse: where input array position (col, row) lies in the lattice of its k × k blocks
+ * (continuous block coordinates; block nodes at their full block's centre). Rounding it gives
+ * the position's own block, BlockOfArrayPosition. Evaluating the blocks' SpotInterpolator
+ * there is BENCHMARK.md protocol 1's `nearest` and `bilinear` ("between block centres"): on
+ * HER2ST this reproduces the protocol check's figures (see the Pairs tests' notes). */
+SuperSpotPairs_EXPORT PointType BlockLatticeCoordinates(double col, double row, int k, SpotLattice lattice);
+
 /** Per-spot values taken from their block (protocol 1's `nearest` baseline on the HR spots):
  * row s of the result = row blockOfSpot[s] of `blockValues` (spot-major, numberOfComponents
  * per block). */

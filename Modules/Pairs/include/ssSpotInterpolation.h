@@ -37,8 +37,9 @@ SuperSpotPairs_EXPORT InterpolationMethod InterpolationMethodFromString(const st
  * defined per method; elsewhere the values are 0.
  *
  *  - Nearest: the value of the nearest lattice node, if a spot sits there. On HR array
- *    positions mapped with BlockLatticeCoordinates this is exactly "each HR spot takes its
- *    block's value" (every offset lies strictly within half a block of its block's node).
+ *    positions mapped with BlockLatticeCoordinates (ssSpotGridCoarsening.h) this is exactly
+ *    "each HR spot takes its block's value" (every spot lies strictly within half a block of
+ *    its block's node).
  *  - Bilinear: square lattice — bilinear weights of the 4 surrounding nodes, normalized over
  *    the nodes that hold a spot (BENCHMARK.md: "normalized over blocks that exist"); valid
  *    where those weights sum to > 0. Hexagonal lattice — the same with the barycentric
@@ -108,12 +109,6 @@ private:
   std::vector<long> m_NodeSpot; // dense over the lattice's bounding box, -1 = no spot
   std::unique_ptr<Splines> m_Splines;
 };
-
-/** Where HR array position (col, row) lies in the lattice of its k × k blocks (continuous
- * block coordinates): offset coordinates (u, v) (OffsetCoordinates) mapped to
- * ((u − (k − 1) / 2) / k, (v − (k − 1) / 2) / k), i.e. block nodes sit at their full block's
- * centre. Rounding gives BlockOfArrayPosition. */
-SuperSpotPairs_EXPORT PointType BlockLatticeCoordinates(int col, int row, int k, SpotLattice hrLattice);
 
 } // namespace ss
 

@@ -401,43 +401,49 @@ SlidePair MakeSpotSlidePair(const std::string & name,
   // LR: k x k blocks, normalized by their summed library sizes (over all genes).
   const SpotGridCoarsening coarse = CoarsenSpotGrid(spots, k);
   const std::vector<float> blockValues = NormalizeSpots(coarse.blocks, genes, library, &coarse.librarySize);
-  if (!coarse.blocks.frame.HasArrayGrid())
-  {
-    SS_INPUT_ERROR(spots.source, "spots", "too few blocks (" + std::to_string(coarse.blocks.NumberOfSpots()) + ") after coarsening by " + std::to_string(k) + " to place them in µm", "use more spots or a smaller factor");
-  }
+  // lr and base at each HR array position's place in the block lattice: protocol 1's
+  // `nearest` (own block) and `bilinear` (between block centres, over existing blocks).
   const SpotInterpolator nearest(coarse.blocks, blockValues, G, InterpolationMethod::Nearest);
-  pair.lr = ExpressionImageType::New();
-  pair.grid.ApplyTo(pair.lr);
-  pair.lr->SetNumberOfComponentsPerPixel(G);
-  pair.lr->Allocate();
+  const SpotInterpolator bilinear(coarse.blocks, blockValues, G, InterpolationMethod::Bilinear);
+  auto newMap = [&](ExpressionImageType::Pointer & image) {
+    image = ExpressionImageType::New();
+    pair.grid.ApplyTo(image);
+    image->SetNumberOfComponentsPerPixel(G);
+    image->Allocate();
+  };
+  newMap(pair.lr);
+  newMap(pair.base);
   pair.lrMask = MaskImageType::New();
   pair.grid.ApplyTo(pair.lrMask);
   pair.lrMask->Allocate();
-  std::vector<float> value(G);
+  std::vector<float> lrValue(G), baseValue(G);
   ExpressionImageType::PixelType pixel(G);
   for (itk::ImageRegionIteratorWithIndex<ExpressionImageType> it(pair.lr, pair.grid.GetRegion()); !it.IsAtEnd(); ++it)
   {
     const IndexType idx = it.GetIndex();
     const int col = arrayGrid.col0 + static_cast<int>(idx[0] - pair.grid.start[0]);
     const int row = arrayGrid.row0 + static_cast<int>(idx[1] - pair.grid.start[1]);
-    bool ok = false;
-    std::fill(value.begin(), value.end(), 0.0f);
+    const PointType b = BlockLatticeCoordinates(col, row, k, spots.lattice);
+    bool covered = false;
+    std::fill(lrValue.begin(), lrValue.end(), 0.0f);
+    // On a hexagonal array only the lattice positions (col + row even) are spots.
     if (spots.lattice != SpotLattice::Hexagonal || (col + row) % 2 == 0)
     {
-      const PointType b = BlockLatticeCoordinates(col, row, k, spots.lattice);
-      ok = nearest.EvaluateAtArray(b[0], b[1], value.data());
+      covered = nearest.EvaluateAtArray(b[0], b[1], lrValue.data());
     }
+    bilinear.EvaluateAtArray(b[0], b[1], baseValue.data());
     for (unsigned int g = 0; g < G; ++g)
     {
-      pixel[g] = value[g];
+      pixel[g] = lrValue[g];
     }
     it.Set(pixel);
-    pair.lrMask->SetPixel(idx, ok ? 1 : 0);
+    for (unsigned int g = 0; g < G; ++g)
+    {
+      pixel[g] = baseValue[g];
+    }
+    pair.base->SetPixel(idx, pixel);
+    pair.lrMask->SetPixel(idx, covered ? 1 : 0);
   }
-
-  const SpotInterpolator bilinear(coarse.blocks, blockValues, G, InterpolationMethod::Bilinear);
-  MaskImageType::Pointer baseMask;
-  bilinear.EvaluateOnGrid(pair.grid, pair.base, baseMask);
 
   ExtractHistology(he, pair.grid, parameters.cellPixelsPerBin, parameters.tissueBinsPerPixel, pair);
   return pair;

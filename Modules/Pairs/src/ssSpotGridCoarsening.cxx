@@ -149,6 +149,10 @@ SpotGridCoarsening CoarsenSpotGrid(const SpotDataset & spots, int k, const std::
 
 PointType BlockCentreArrayPosition(int bcol, int brow, int k, SpotLattice lattice)
 {
+  if (k < 1)
+  {
+    throw std::invalid_argument("block size must be at least 1");
+  }
   const double centre = (k - 1) / 2.0;
   PointType a;
   a[0] = k * bcol + centre;
@@ -160,6 +164,20 @@ PointType BlockCentreArrayPosition(int bcol, int brow, int k, SpotLattice lattic
     a[0] = 2 * a[0] + 0.5;
   }
   return a;
+}
+
+PointType BlockLatticeCoordinates(double col, double row, int k, SpotLattice lattice)
+{
+  if (k < 1)
+  {
+    throw std::invalid_argument("block size must be at least 1");
+  }
+  const double centre = (k - 1) / 2.0;
+  const double u = lattice == SpotLattice::Hexagonal ? (col - 0.5) / 2 : col;
+  PointType b;
+  b[0] = (u - centre) / k;
+  b[1] = (row - centre) / k;
+  return b;
 }
 
 std::vector<float> SpotValuesFromBlocks(const SpotGridCoarsening & coarsening,

@@ -62,20 +62,6 @@ InterpolationMethod InterpolationMethodFromString(const std::string & name)
   throw std::invalid_argument("unknown interpolation '" + name + "' (nearest, bilinear or bspline)");
 }
 
-PointType BlockLatticeCoordinates(int col, int row, int k, SpotLattice hrLattice)
-{
-  if (k < 1)
-  {
-    throw std::invalid_argument("block size must be at least 1");
-  }
-  const auto uv = OffsetCoordinates(col, row, hrLattice);
-  const double centre = (k - 1) / 2.0;
-  PointType p;
-  p[0] = (uv.first - centre) / k;
-  p[1] = (uv.second - centre) / k;
-  return p;
-}
-
 SpotInterpolator::SpotInterpolator(const SpotDataset & lr,
                                    const std::vector<float> & values,
                                    unsigned int numberOfComponents,

@@ -199,13 +199,14 @@ TEST(PairSet, SpotSlidePairIsProtocolOne)
     }
   }
   EXPECT_GT(holes, 4u);
-  // base: bilinear between block centres, at the HR pixel centres (µm).
-  const ss::SpotInterpolator bilinear(coarse.blocks, blockValues, 2, ss::InterpolationMethod::Bilinear);
-  float expected[2];
-  ss::PointType p;
-  pair.base->TransformIndexToPhysicalPoint({ { 3, 4 } }, p);
-  ASSERT_TRUE(bilinear.EvaluateAtMicrons(p, expected));
-  EXPECT_EQ(pair.base->GetPixel({ { 3, 4 } })[0], expected[0]);
+  // base: bilinear between block centres; HR spot (3, 4) lies at block coordinates (1.25, 1.75).
+  float corners[4];
+  const ss::SpotInterpolator nodes(coarse.blocks, blockValues, 2, ss::InterpolationMethod::Nearest);
+  ASSERT_TRUE(nodes.EvaluateAtArray(1, 1, corners) && nodes.EvaluateAtArray(2, 1, corners + 2));
+  float lower[4];
+  ASSERT_TRUE(nodes.EvaluateAtArray(1, 2, lower) && nodes.EvaluateAtArray(2, 2, lower + 2));
+  const double expected = 0.75 * 0.25 * corners[0] + 0.25 * 0.25 * corners[2] + 0.75 * 0.75 * lower[0] + 0.25 * 0.75 * lower[2];
+  EXPECT_NEAR(pair.base->GetPixel({ { 3, 4 } })[0], expected, 1e-5);
   EXPECT_NEAR(pair.cell->GetSpacing()[0], 50.0, 1e-9);
   EXPECT_EQ(pair.tissue->GetLargestPossibleRegion().GetSize(0), 3u);
 }

@@ -164,6 +164,20 @@ TEST(SpotGridCoarsening, VisiumBlocksUseTheOffsetGrid)
   EXPECT_NEAR(c.blocks.frame.GetArrayColumnStepMicrons(), 200.0, 1e-6);
   EXPECT_NEAR(c.blocks.frame.GetArrayRowStepMicrons(), 100 * std::sqrt(3.0), 1e-6);
   EXPECT_EQ(ss::BlockCentreArrayPosition(1, 1, 2, ss::SpotLattice::Hexagonal), P(5.5, 2.5));
+  EXPECT_EQ(ss::BlockLatticeCoordinates(5.5, 2.5, 2, ss::SpotLattice::Hexagonal), P(1, 1));
+  // Every spot lies within half a block of its own block's node, for any k.
+  const auto big = sstest::MakeHexSpots(sstest::HexGrid(21, 13), 1, [](std::size_t, int, int) { return 1.0; });
+  for (const int k : { 2, 3, 4 })
+  {
+    const auto ck = ss::CoarsenSpotGrid(big, k);
+    for (std::size_t s = 0; s < big.NumberOfSpots(); ++s)
+    {
+      const auto b = ss::BlockLatticeCoordinates(big.spots.arrayCol[s], big.spots.arrayRow[s], k, ss::SpotLattice::Hexagonal);
+      const std::size_t own = ck.blockOfSpot[s];
+      EXPECT_LT(std::abs(b[0] - ck.blocks.spots.arrayCol[own]), 0.5) << k << " " << big.spots.id[s];
+      EXPECT_LT(std::abs(b[1] - ck.blocks.spots.arrayRow[own]), 0.5) << k << " " << big.spots.id[s];
+    }
+  }
 }
 
 TEST(SpotGridCoarsening, SpotValuesFromBlocksIsTheNearestBaseline)

@@ -2,8 +2,8 @@
 
 #include "ssArrayGrid.h"
 #include "ssError.h"
-#include "ssSpotGridCoarsening.h"
 #include "ssPairsTestUtilities.h"
+#include "ssSpotGridCoarsening.h"
 
 #include "itkImageRegionConstIteratorWithIndex.h"
 
@@ -107,6 +107,10 @@ TEST(SpotInterpolation, NearestTakesTheNodeValueAndReproducesBlocks)
       float v = 0;
       ASSERT_TRUE(blocks.EvaluateAtArray(a[0], a[1], &v));
       EXPECT_EQ(v, blockValues[coarse.blockOfSpot[s]]) << "k " << k << " spot " << hr.spots.id[s];
+      // The same through µm: the blocks' frame places block nodes at full-block centres.
+      float w = 0;
+      ASSERT_TRUE(blocks.EvaluateAtMicrons(hr.spots.positionUm[s], &w));
+      EXPECT_EQ(w, v) << "k " << k << " spot " << hr.spots.id[s];
     }
   }
 }
