@@ -37,7 +37,7 @@ SuperSpotPairs_EXPORT NormalizationMode NormalizationModeFromString(const std::s
 struct SuperSpotPairs_EXPORT ExpressionNormalization
 {
   NormalizationMode mode = NormalizationMode::Library;
-  double libraryTarget = 1e4;     ///< library mode: counts per this many counts of library
+  double libraryTarget = 1e4;      ///< library mode: counts per this many counts of library
   double referenceAreaUm2 = 100.0; ///< density mode: µm² the density refers to
 
   static ExpressionNormalization Library(double target = 1e4);
@@ -90,9 +90,10 @@ SuperSpotPairs_EXPORT std::vector<std::size_t> SelectHighlyVariableGenes(const S
 
 /** The same rule over several sections pooled (all their spots together), restricted to the
  * genes present in every section; returns gene names, highest variance first. */
-SuperSpotPairs_EXPORT std::vector<std::string> SelectHighlyVariableGenes(const std::vector<const SpotDataset *> & sections,
-                                                                         std::size_t n,
-                                                                         double minDetectionFraction = 0.1);
+SuperSpotPairs_EXPORT std::vector<std::string> SelectHighlyVariableGenes(
+  const std::vector<const SpotDataset *> & sections,
+  std::size_t n,
+  double minDetectionFraction = 0.1);
 
 /** The `n` genes with the most counts in all spots (ties: lower index first). */
 SuperSpotPairs_EXPORT std::vector<std::size_t> SelectTopGenesByCounts(const SpotDataset & spots, std::size_t n);

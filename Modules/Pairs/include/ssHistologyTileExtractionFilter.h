@@ -29,7 +29,10 @@ namespace ss
  * holds no input pixel centre (output finer than the input) takes the input's bilinear
  * interpolation at its centre if that lies inside the input, and is white (255, 255, 255),
  * the slide background, if it lies outside. Pixels partly outside the input average the input
- * pixels they do hold (no white is blended in).
+ * pixels they do hold (no white is blended in). Why not Gaussian smoothing + ResampleImageFilter:
+ * that only approximates the area average, its kernel would have to follow each output's
+ * spacing, and it cannot map a request on one output grid to the other; the box average is
+ * exact, one pass over the input region, and anti-aliased by construction.
  *
  * Streaming: GenerateInputRequestedRegion asks only for the input pixels under the requested
  * output regions (bounding box + 1 pixel), cropped to the largest possible region (a 1-pixel
@@ -81,8 +84,9 @@ protected:
 private:
   /** Input pixels (unclamped index box, + 1 pixel) under `region` of `output`. */
   RegionType InputRegionFor(const RGBImageType * output, const RegionType & region) const;
-  /** Box-averages `region` of `output` from the input's buffered pixels. */
+  /** Box-averages `region` of `output` from the input's buffered pixels, strip by strip. */
   void AverageRegion(RGBImageType * output, const RegionType & region) const;
+  void AverageStrip(RGBImageType * output, const RegionType & strip) const;
 
   GridGeometry m_HRGrid;
   bool m_HasHRGrid = false;

@@ -94,7 +94,7 @@ private:
   /** Sorts the molecules inside the grid into rows (CSR), each row by column. */
   void BuildRowIndex();
   /** Calls f(column, slot) for the molecules of grid row `row` with column in [c0, c1]. */
-  template <typename F>
+  template<typename F>
   void ForEachMoleculeInRow(itk::IndexValueType row, itk::IndexValueType c0, itk::IndexValueType c1, F && f) const;
 
   const MoleculeTable * m_Molecules = nullptr;

@@ -27,19 +27,19 @@ namespace ss
 struct SuperSpotPairs_EXPORT SlidePair
 {
   std::string name;
-  GridGeometry grid;                ///< the HR grid, µm
-  double resolutionUm = 0;          ///< HR pixel size along the first axis, µm
-  double factor = 0;                ///< LR pitch / HR pixel pitch (k for coarsened spots)
+  GridGeometry grid;                   ///< the HR grid, µm
+  double resolutionUm = 0;             ///< HR pixel size along the first axis, µm
+  double factor = 0;                   ///< LR pitch / HR pixel pitch (k for coarsened spots)
   unsigned int cellPixelsPerBin = 4;   ///< q: cell-level pixels per HR pixel, per axis
   unsigned int tissueBinsPerPixel = 4; ///< t: HR pixels per tissue-level pixel, per axis
 
-  ExpressionImageType::Pointer hr; ///< truth (G components)
-  MaskImageType::Pointer hrMask;   ///< 1 where the truth is measured (tissue)
-  ExpressionImageType::Pointer lr; ///< LR value of the covering spot on the HR grid ("nearest"), 0 where none
-  MaskImageType::Pointer lrMask;   ///< 1 where an LR spot covers the pixel
+  ExpressionImageType::Pointer hr;   ///< truth (G components)
+  MaskImageType::Pointer hrMask;     ///< 1 where the truth is measured (tissue)
+  ExpressionImageType::Pointer lr;   ///< LR value of the covering spot on the HR grid ("nearest"), 0 where none
+  MaskImageType::Pointer lrMask;     ///< 1 where an LR spot covers the pixel
   ExpressionImageType::Pointer base; ///< bilinear interpolation of the LR spots, 0 where undefined
-  RGBImageType::Pointer cell;      ///< H&E on CellGrid(grid, q); null without H&E
-  RGBImageType::Pointer tissue;    ///< H&E on TissueGrid(grid, t); null without H&E
+  RGBImageType::Pointer cell;        ///< H&E on CellGrid(grid, q); null without H&E
+  RGBImageType::Pointer tissue;      ///< H&E on TissueGrid(grid, t); null without H&E
 };
 
 /** \struct PairSet
@@ -113,9 +113,9 @@ SuperSpotPairs_EXPORT SlidePair MakeSpotSlidePair(const std::string & name,
 /** Options of ExtractPatch / SamplePatch. */
 struct SuperSpotPairs_EXPORT PatchOptions
 {
-  unsigned int tissuePixels = 32;  ///< S: side of the tissue-level context window
-  double minValidFraction = 0.5;   ///< SamplePatch: least fraction of hrMask = 1 in the window
-  unsigned int maxTries = 100;     ///< SamplePatch: windows drawn before giving up
+  unsigned int tissuePixels = 32; ///< S: side of the tissue-level context window
+  double minValidFraction = 0.5;  ///< SamplePatch: least fraction of hrMask = 1 in the window
+  unsigned int maxTries = 100;    ///< SamplePatch: windows drawn before giving up
 };
 
 /** \struct PatchSample

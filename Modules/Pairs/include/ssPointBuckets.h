@@ -35,7 +35,7 @@ public:
 
   /** Calls f(index, squaredDistance) for every point at Euclidean distance <= radius from p,
    * in increasing bucket order, and within a bucket in increasing index. */
-  template <typename F>
+  template<typename F>
   void ForEachWithin(const PointType & p, double radius, F && f) const
   {
     if (m_Points.empty() || !(radius >= 0))

@@ -52,9 +52,10 @@ struct SuperSpotPairs_EXPORT PseudoSpotParameters
  * fit (array col/row -> px) when there are 3 non-collinear spots.
  * Platform "pseudo-visium" (hexagonal) or "pseudo-st" (square). Requires
  * 0 < spotDiameterUm <= pitchUm (discs may touch, never overlap). */
-SuperSpotPairs_EXPORT SpotDataset MakePseudoSpots(const MoleculeTable & molecules,
-                                                  const PseudoSpotParameters & parameters = PseudoSpotParameters::Visium(),
-                                                  const CoordinateFrame * frame = nullptr);
+SuperSpotPairs_EXPORT SpotDataset
+MakePseudoSpots(const MoleculeTable & molecules,
+                const PseudoSpotParameters & parameters = PseudoSpotParameters::Visium(),
+                const CoordinateFrame * frame = nullptr);
 
 } // namespace ss
 

@@ -84,7 +84,9 @@ public:
                                               std::vector<unsigned char> * valid = nullptr) const;
   /** Values at every pixel centre of `grid` (µm): image (numberOfComponents components) and
    * validity mask on the grid. Threaded over the global default number of threads. */
-  void EvaluateOnGrid(const GridGeometry & grid, ExpressionImageType::Pointer & image, MaskImageType::Pointer & mask) const;
+  void EvaluateOnGrid(const GridGeometry & grid,
+                      ExpressionImageType::Pointer & image,
+                      MaskImageType::Pointer & mask) const;
 
 private:
   long NodeSpot(long col, long row) const;

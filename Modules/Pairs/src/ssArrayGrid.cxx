@@ -61,7 +61,8 @@ ArrayGrid MakeArrayGrid(const SpotDataset & spots)
   const std::size_t n = spots.NumberOfSpots();
   if (n == 0 || spots.spots.arrayCol.size() != n || spots.spots.arrayRow.size() != n)
   {
-    SS_INPUT_ERROR(spots.source, "array positions", "missing or empty", "read the spots with their array_col/array_row (or x/y)");
+    SS_INPUT_ERROR(
+      spots.source, "array positions", "missing or empty", "read the spots with their array_col/array_row (or x/y)");
   }
   const CoordinateFrame frame = FrameWithArrayGrid(spots);
   ArrayGrid a;
@@ -80,7 +81,8 @@ ArrayGrid MakeArrayGrid(const SpotDataset & spots)
   const double rowStep = perpendicular.GetNorm();
   if (!(colStep > 0) || !(rowStep > 0) || !std::isfinite(colStep) || !std::isfinite(rowStep))
   {
-    SS_INPUT_ERROR(spots.source, "array grid", "the array-grid fit is degenerate", "check the spots' array and pixel positions");
+    SS_INPUT_ERROR(
+      spots.source, "array grid", "the array-grid fit is degenerate", "check the spots' array and pixel positions");
   }
   VectorType d2 = perpendicular / rowStep;
   a.grid.direction(0, 0) = d1[0];
@@ -124,11 +126,17 @@ void PlaceSpotsOnArrayGrid(const SpotDataset & spots,
     const std::string where = "spot " + (s < spots.spots.id.size() ? spots.spots.id[s] : std::to_string(s));
     if (!region.IsInside(idx))
     {
-      SS_INPUT_ERROR(spots.source, "array position", where + " lies outside the array grid", "build the grid from the same spots (MakeArrayGrid)");
+      SS_INPUT_ERROR(spots.source,
+                     "array position",
+                     where + " lies outside the array grid",
+                     "build the grid from the same spots (MakeArrayGrid)");
     }
     if (mask->GetPixel(idx))
     {
-      SS_INPUT_ERROR(spots.source, "array position", where + " shares its array position with another spot", "remove the duplicated spot");
+      SS_INPUT_ERROR(spots.source,
+                     "array position",
+                     where + " shares its array position with another spot",
+                     "remove the duplicated spot");
     }
     for (unsigned int c = 0; c < numberOfComponents; ++c)
     {

@@ -27,24 +27,28 @@ struct GeneMoments
   std::size_t detected = 0;
 };
 
-void AccumulateMoments(const SpotDataset & spots, const std::vector<long> & slotOfGene, std::vector<GeneMoments> & moments)
+void AccumulateMoments(const SpotDataset & spots,
+                       const std::vector<long> & slotOfGene,
+                       std::vector<GeneMoments> & moments)
 {
   const auto library = spots.counts.SpotTotals();
   const auto normalization = ExpressionNormalization::Library();
   for (std::size_t s = 0; s < spots.counts.GetNumberOfSpots(); ++s)
   {
-    spots.counts.ForEachInSpot(s, [&](std::int32_t gene, float count) {
-      const long slot = slotOfGene[static_cast<std::size_t>(gene)];
-      if (slot < 0 || !(count > 0))
-      {
-        return;
-      }
-      const double v = normalization.Normalize(count, library[s], 0);
-      auto & m = moments[static_cast<std::size_t>(slot)];
-      m.sum += v;
-      m.sumSquares += v * v;
-      ++m.detected;
-    });
+    spots.counts.ForEachInSpot(s,
+                               [&](std::int32_t gene, float count)
+                               {
+                                 const long slot = slotOfGene[static_cast<std::size_t>(gene)];
+                                 if (slot < 0 || !(count > 0))
+                                 {
+                                   return;
+                                 }
+                                 const double v = normalization.Normalize(count, library[s], 0);
+                                 auto & m = moments[static_cast<std::size_t>(slot)];
+                                 m.sum += v;
+                                 m.sumSquares += v * v;
+                                 ++m.detected;
+                               });
   }
 }
 
@@ -77,9 +81,8 @@ std::vector<std::size_t> RankByVariance(const std::vector<GeneMoments> & moments
     variance[g] = std::max(0.0, moments[g].sumSquares / count - mean * mean);
     candidates.push_back(g);
   }
-  std::stable_sort(candidates.begin(), candidates.end(), [&](std::size_t a, std::size_t b) {
-    return variance[a] > variance[b];
-  });
+  std::stable_sort(
+    candidates.begin(), candidates.end(), [&](std::size_t a, std::size_t b) { return variance[a] > variance[b]; });
   if (candidates.size() > n)
   {
     candidates.resize(n);
@@ -184,7 +187,8 @@ ExpressionNormalization ExpressionNormalization::FromJSON(const nlohmann::json &
 {
   if (!value.is_object() || !value.contains("mode") || !value["mode"].is_string())
   {
-    SS_INPUT_ERROR(whereFrom, "normalization.mode", "missing or not a string", "write \"mode\": \"library\" or \"density\"");
+    SS_INPUT_ERROR(
+      whereFrom, "normalization.mode", "missing or not a string", "write \"mode\": \"library\" or \"density\"");
   }
   NormalizationMode mode;
   try
@@ -201,7 +205,8 @@ ExpressionNormalization ExpressionNormalization::FromJSON(const nlohmann::json &
     SS_INPUT_ERROR(whereFrom,
                    std::string("normalization.") + field,
                    "missing or not a positive number",
-                   mode == NormalizationMode::Library ? "write \"target\": 10000" : "write \"reference_area_um2\": 100");
+                   mode == NormalizationMode::Library ? "write \"target\": 10000"
+                                                      : "write \"reference_area_um2\": 100");
   }
   const double constant = value[field].get<double>();
   return mode == NormalizationMode::Library ? Library(constant) : Density(constant);
@@ -222,7 +227,8 @@ double SpotAreaUm2(const SpotDataset & spots)
   {
     SS_INPUT_ERROR(spots.source,
                    "spot diameter",
-                   "unknown (" + std::to_string(spots.spotDiameterUm) + " µm), density normalization needs the spot area",
+                   "unknown (" + std::to_string(spots.spotDiameterUm) +
+                     " µm), density normalization needs the spot area",
                    "set the platform's spot diameter (Visium 55 µm, legacy ST 100 µm) or use library normalization");
   }
   return Pi * spots.spotDiameterUm * spots.spotDiameterUm / 4.0;
@@ -275,12 +281,14 @@ std::vector<float> NormalizeSpots(const SpotDataset & spots,
   for (std::size_t s = 0; s < numberOfSpots; ++s)
   {
     float * row = values.data() + s * numberOfGenes;
-    spots.counts.ForEachInSpot(s, [&](std::int32_t gene, float count) {
-      for (const auto i : slots[static_cast<std::size_t>(gene)])
-      {
-        row[i] = static_cast<float>(normalization.Normalize(count, library[s], area));
-      }
-    });
+    spots.counts.ForEachInSpot(s,
+                               [&](std::int32_t gene, float count)
+                               {
+                                 for (const auto i : slots[static_cast<std::size_t>(gene)])
+                                 {
+                                   row[i] = static_cast<float>(normalization.Normalize(count, library[s], area));
+                                 }
+                               });
   }
   return values;
 }
@@ -309,8 +317,8 @@ ExpressionImageType::Pointer NormalizeBinCounts(const ExpressionImageType * coun
   }
   const auto & spacing = counts->GetSpacing();
   const auto & direction = counts->GetDirection();
-  const double area = std::abs((direction(0, 0) * direction(1, 1) - direction(0, 1) * direction(1, 0)) *
-                               spacing[0] * spacing[1]);
+  const double area =
+    std::abs((direction(0, 0) * direction(1, 1) - direction(0, 1) * direction(1, 0)) * spacing[0] * spacing[1]);
 
   auto output = ExpressionImageType::New();
   output->CopyInformation(counts);
@@ -334,14 +342,17 @@ ExpressionImageType::Pointer NormalizeBinCounts(const ExpressionImageType * coun
     }
     for (std::size_t i = 0; i < selected.size(); ++i)
     {
-      value[static_cast<unsigned int>(i)] = static_cast<float>(normalization.Normalize(pixel[static_cast<unsigned int>(selected[i])], library, area));
+      value[static_cast<unsigned int>(i)] =
+        static_cast<float>(normalization.Normalize(pixel[static_cast<unsigned int>(selected[i])], library, area));
     }
     out.Set(value);
   }
   return output;
 }
 
-std::vector<std::size_t> SelectHighlyVariableGenes(const SpotDataset & spots, std::size_t n, double minDetectionFraction)
+std::vector<std::size_t> SelectHighlyVariableGenes(const SpotDataset & spots,
+                                                   std::size_t n,
+                                                   double minDetectionFraction)
 {
   std::vector<long> slotOfGene(spots.counts.GetNumberOfGenes());
   std::iota(slotOfGene.begin(), slotOfGene.end(), 0L);

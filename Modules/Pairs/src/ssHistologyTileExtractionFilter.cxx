@@ -63,7 +63,11 @@ struct IndexMap
 };
 
 /** Continuous-index bounding box, in `to`, of the footprint of `region` of `from`. */
-void FootprintBounds(const itk::ImageBase<2> * from, const RegionType & region, const itk::ImageBase<2> * to, double lo[2], double hi[2])
+void FootprintBounds(const itk::ImageBase<2> * from,
+                     const RegionType & region,
+                     const itk::ImageBase<2> * to,
+                     double lo[2],
+                     double hi[2])
 {
   const IndexMap map(from, to);
   const double i0 = static_cast<double>(region.GetIndex(0)) - 0.5;
@@ -235,7 +239,8 @@ void HistologyTileExtractionFilter::GenerateInputRequestedRegion()
     }
     any = true;
   }
-  RegionType region = RegionFromBounds(static_cast<double>(lo[0]), static_cast<double>(lo[1]), static_cast<double>(hi[0]), static_cast<double>(hi[1]));
+  RegionType region = RegionFromBounds(
+    static_cast<double>(lo[0]), static_cast<double>(lo[1]), static_cast<double>(hi[0]), static_cast<double>(hi[1]));
   if (!any || !region.Crop(largest))
   {
     // Nothing of the input lies under the request: one pixel keeps the pipeline valid; the
@@ -271,7 +276,8 @@ void HistologyTileExtractionFilter::GenerateData()
     }
     this->GetMultiThreader()->ParallelizeImageRegion<2>(
       requested,
-      [this, output, total](const RegionType & region) {
+      [this, output, total](const RegionType & region)
+      {
         itk::TotalProgressReporter progress(this, total);
         this->AverageRegion(output, region);
         progress.Completed(region.GetNumberOfPixels());
@@ -280,7 +286,22 @@ void HistologyTileExtractionFilter::GenerateData()
   }
 }
 
-void HistologyTileExtractionFilter::AverageRegion(RGBImageType * output, const RegionType & region) const
+void HistologyTileExtractionFilter::AverageRegion(RGBImageType * output, const RegionType & whole) const
+{
+  // Strips of rows bound the accumulators (32 bytes per output pixel) to ~32 MB per thread.
+  const itk::SizeValueType width = whole.GetSize(0);
+  const itk::SizeValueType rowsPerStrip =
+    std::max<itk::SizeValueType>(1, (itk::SizeValueType{ 1 } << 20) / std::max<itk::SizeValueType>(1, width));
+  for (itk::SizeValueType done = 0; done < whole.GetSize(1); done += rowsPerStrip)
+  {
+    RegionType strip = whole;
+    strip.SetIndex(1, whole.GetIndex(1) + static_cast<itk::IndexValueType>(done));
+    strip.SetSize(1, std::min(rowsPerStrip, whole.GetSize(1) - done));
+    this->AverageStrip(output, strip);
+  }
+}
+
+void HistologyTileExtractionFilter::AverageStrip(RGBImageType * output, const RegionType & region) const
 {
   const RGBImageType * input = this->GetInput();
   const RegionType buffered = input->GetBufferedRegion();
@@ -315,12 +336,15 @@ void HistologyTileExtractionFilter::AverageRegion(RGBImageType * output, const R
   }
 
   const IndexMap back(output, input);
-  auto inputAt = [&](itk::IndexValueType i, itk::IndexValueType j) {
+  auto inputAt = [&](itk::IndexValueType i, itk::IndexValueType j)
+  {
     // Clamped to what is buffered: the request includes a 1-pixel margin, so this only
     // replicates the edge of the whole image.
     IndexType idx;
-    idx[0] = std::max(buffered.GetIndex(0), std::min(i, buffered.GetIndex(0) + static_cast<itk::IndexValueType>(buffered.GetSize(0)) - 1));
-    idx[1] = std::max(buffered.GetIndex(1), std::min(j, buffered.GetIndex(1) + static_cast<itk::IndexValueType>(buffered.GetSize(1)) - 1));
+    idx[0] = std::max(buffered.GetIndex(0),
+                      std::min(i, buffered.GetIndex(0) + static_cast<itk::IndexValueType>(buffered.GetSize(0)) - 1));
+    idx[1] = std::max(buffered.GetIndex(1),
+                      std::min(j, buffered.GetIndex(1) + static_cast<itk::IndexValueType>(buffered.GetSize(1)) - 1));
     return input->GetPixel(idx);
   };
   itk::ImageRegionIteratorWithIndex<RGBImageType> out(output, region);
@@ -342,8 +366,8 @@ void HistologyTileExtractionFilter::AverageRegion(RGBImageType * output, const R
     back.Apply(static_cast<double>(idx[0]), static_cast<double>(idx[1]), u, v);
     const double lo0 = static_cast<double>(largest.GetIndex(0)) - 0.5;
     const double lo1 = static_cast<double>(largest.GetIndex(1)) - 0.5;
-    if (u < lo0 || v < lo1 || u >= lo0 + static_cast<double>(largest.GetSize(0)) || v >= lo1 + static_cast<double>(largest.GetSize(1)) ||
-        buffered.GetNumberOfPixels() == 0)
+    if (u < lo0 || v < lo1 || u >= lo0 + static_cast<double>(largest.GetSize(0)) ||
+        v >= lo1 + static_cast<double>(largest.GetSize(1)) || buffered.GetNumberOfPixels() == 0)
     {
       value.Fill(255);
       out.Set(value);
@@ -353,10 +377,12 @@ void HistologyTileExtractionFilter::AverageRegion(RGBImageType * output, const R
     const double fu = std::floor(u), fv = std::floor(v);
     const double wu = u - fu, wv = v - fv;
     const auto i0 = static_cast<itk::IndexValueType>(fu), j0 = static_cast<itk::IndexValueType>(fv);
-    const RGBPixelType p00 = inputAt(i0, j0), p10 = inputAt(i0 + 1, j0), p01 = inputAt(i0, j0 + 1), p11 = inputAt(i0 + 1, j0 + 1);
+    const RGBPixelType p00 = inputAt(i0, j0), p10 = inputAt(i0 + 1, j0), p01 = inputAt(i0, j0 + 1),
+                       p11 = inputAt(i0 + 1, j0 + 1);
     for (unsigned c = 0; c < 3; ++c)
     {
-      const double x = (1 - wu) * (1 - wv) * p00[c] + wu * (1 - wv) * p10[c] + (1 - wu) * wv * p01[c] + wu * wv * p11[c];
+      const double x =
+        (1 - wu) * (1 - wv) * p00[c] + wu * (1 - wv) * p10[c] + (1 - wu) * wv * p01[c] + wu * wv * p11[c];
       value[c] = static_cast<unsigned char>(std::min(255.0, std::max(0.0, std::round(x))));
     }
     out.Set(value);

@@ -30,8 +30,8 @@ void ValidateMolecules(const MoleculeTable & m)
     {
       SS_INPUT_ERROR(m.source,
                      "gene",
-                     "molecule " + std::to_string(i) + " has gene index " + std::to_string(m.gene[i]) + " but there are " +
-                       std::to_string(m.genes.size()) + " genes",
+                     "molecule " + std::to_string(i) + " has gene index " + std::to_string(m.gene[i]) +
+                       " but there are " + std::to_string(m.genes.size()) + " genes",
                      "this is a reader bug: please report it");
     }
   }
@@ -45,8 +45,8 @@ MoleculeBinningImageFilter::MoleculeBinningImageFilter()
   this->SetNthOutput(1, this->MakeOutput(1));
 }
 
-itk::ProcessObject::DataObjectPointer
-MoleculeBinningImageFilter::MakeOutput(itk::ProcessObject::DataObjectPointerArraySizeType idx)
+itk::ProcessObject::DataObjectPointer MoleculeBinningImageFilter::MakeOutput(
+  itk::ProcessObject::DataObjectPointerArraySizeType idx)
 {
   if (idx == 1)
   {
@@ -135,7 +135,8 @@ void MoleculeBinningImageFilter::GenerateOutputInformation()
     }
     if (box.IsEmpty())
     {
-      SS_INPUT_ERROR(m_Molecules->source, "molecules", "no molecule with finite coordinates", "check the transcript file");
+      SS_INPUT_ERROR(
+        m_Molecules->source, "molecules", "no molecule with finite coordinates", "check the transcript file");
     }
     // A hair of padding so a molecule sitting exactly on the covering grid's outer edge is
     // not lost to rounding in the µm -> index conversion.
@@ -181,43 +182,52 @@ void MoleculeBinningImageFilter::BuildRowIndex()
     }
   }
 
-  // Pass 1: the bin of every molecule (-1 outside the grid) and the row counts.
-  std::vector<std::int64_t> row(m.Size(), -1);
-  std::vector<std::int32_t> column(m.Size(), 0);
-  m_RowStart.assign(static_cast<std::size_t>(height) + 1, 0);
-  PointType p;
-  for (std::size_t i = 0; i < m.Size(); ++i)
+  // The bin of molecule i, or false outside the grid. Computed twice (count, then place)
+  // rather than stored: tables of 10^8 molecules would otherwise need GBs of temporaries.
+  auto binOf = [&](std::size_t i, std::int64_t & row, std::int32_t & column)
   {
+    PointType p;
     p[0] = m.x[i];
     p[1] = m.y[i];
     if (!std::isfinite(p[0]) || !std::isfinite(p[1]))
     {
-      continue;
+      return false;
     }
     const auto ci = m_OutputGrid.PhysicalToIndex(p);
     const double fx = std::floor(ci[0] + 0.5) - static_cast<double>(largest.GetIndex(0));
     const double fy = std::floor(ci[1] + 0.5) - static_cast<double>(largest.GetIndex(1));
-    if (fx < 0 || fy < 0 || fx >= static_cast<double>(width) || fy >= static_cast<double>(height))
+    if (!(fx >= 0 && fy >= 0 && fx < static_cast<double>(width) && fy < static_cast<double>(height)))
     {
-      continue;
+      return false;
     }
-    row[i] = static_cast<std::int64_t>(fy);
-    column[i] = static_cast<std::int32_t>(fx);
-    ++m_RowStart[static_cast<std::size_t>(row[i]) + 1];
+    row = static_cast<std::int64_t>(fy);
+    column = static_cast<std::int32_t>(fx);
+    return true;
+  };
+  // Pass 1: molecules per row. Pass 2: counting sort into rows.
+  m_RowStart.assign(static_cast<std::size_t>(height) + 1, 0);
+  std::int64_t row = 0;
+  std::int32_t column = 0;
+  for (std::size_t i = 0; i < m.Size(); ++i)
+  {
+    if (binOf(i, row, column))
+    {
+      ++m_RowStart[static_cast<std::size_t>(row) + 1];
+    }
   }
   for (std::size_t r = 0; r + 1 < m_RowStart.size(); ++r)
   {
     m_RowStart[r + 1] += m_RowStart[r];
   }
   m_MoleculesInGrid = m_RowStart.back();
-  // Pass 2: counting sort into rows, then each row by column.
   m_Entries.assign(m_MoleculesInGrid, Entry{ 0, 0 });
   std::vector<std::size_t> next(m_RowStart.begin(), m_RowStart.end() - 1);
   for (std::size_t i = 0; i < m.Size(); ++i)
   {
-    if (row[i] >= 0)
+    if (binOf(i, row, column))
     {
-      m_Entries[next[static_cast<std::size_t>(row[i])]++] = Entry{ column[i], slotOfGene[static_cast<std::size_t>(m.gene[i])] };
+      m_Entries[next[static_cast<std::size_t>(row)]++] =
+        Entry{ column, slotOfGene[static_cast<std::size_t>(m.gene[i])] };
     }
   }
   for (std::size_t r = 0; r + 1 < m_RowStart.size(); ++r)
@@ -238,7 +248,7 @@ void MoleculeBinningImageFilter::BeforeThreadedGenerateData()
   }
 }
 
-template <typename F>
+template<typename F>
 void MoleculeBinningImageFilter::ForEachMoleculeInRow(itk::IndexValueType row,
                                                       itk::IndexValueType c0,
                                                       itk::IndexValueType c1,
@@ -277,12 +287,17 @@ void MoleculeBinningImageFilter::DynamicThreadedGenerateData(const OutputImageRe
     IndexType rowStart = { { x0, y } };
     float * rowCounts = counts + output->ComputeOffset(rowStart) * components;
     std::fill(rowCounts, rowCounts + region.GetSize(0) * components, 0.0f);
-    this->ForEachMoleculeInRow(y, x0, x1, [&](itk::IndexValueType x, std::int32_t slot) {
-      if (slot >= 0)
+    this->ForEachMoleculeInRow(
+      y,
+      x0,
+      x1,
+      [&](itk::IndexValueType x, std::int32_t slot)
       {
-        rowCounts[static_cast<std::size_t>(x - x0) * components + static_cast<std::size_t>(slot)] += 1.0f;
-      }
-    });
+        if (slot >= 0)
+        {
+          rowCounts[static_cast<std::size_t>(x - x0) * components + static_cast<std::size_t>(slot)] += 1.0f;
+        }
+      });
     progress.Completed(region.GetSize(0));
   }
 
@@ -298,14 +313,16 @@ void MoleculeBinningImageFilter::DynamicThreadedGenerateData(const OutputImageRe
   std::vector<unsigned char> occupied(static_cast<std::size_t>(pw * ph), 0);
   for (itk::IndexValueType y = py0; y < py0 + ph; ++y)
   {
-    this->ForEachMoleculeInRow(y, px0, px0 + pw - 1, [&](itk::IndexValueType x, std::int32_t) {
-      occupied[static_cast<std::size_t>((y - py0) * pw + (x - px0))] = 1;
-    });
+    this->ForEachMoleculeInRow(y,
+                               px0,
+                               px0 + pw - 1,
+                               [&](itk::IndexValueType x, std::int32_t)
+                               { occupied[static_cast<std::size_t>((y - py0) * pw + (x - px0))] = 1; });
   }
-  auto inPadded = [&](itk::IndexValueType x, itk::IndexValueType y) {
-    return x >= px0 && y >= py0 && x < px0 + pw && y < py0 + ph;
-  };
-  auto inGrid = [&](itk::IndexValueType x, itk::IndexValueType y) {
+  auto inPadded = [&](itk::IndexValueType x, itk::IndexValueType y)
+  { return x >= px0 && y >= py0 && x < px0 + pw && y < py0 + ph; };
+  auto inGrid = [&](itk::IndexValueType x, itk::IndexValueType y)
+  {
     IndexType idx = { { x, y } };
     return largest.IsInside(idx);
   };
@@ -370,7 +387,8 @@ void MoleculeBinningImageFilter::DynamicThreadedGenerateData(const OutputImageRe
 void MoleculeBinningImageFilter::PrintSelf(std::ostream & os, itk::Indent indent) const
 {
   Superclass::PrintSelf(os, indent);
-  os << indent << "Molecules: " << (m_Molecules ? std::to_string(m_Molecules->Size()) + " from " + m_Molecules->source : "(none)")
+  os << indent
+     << "Molecules: " << (m_Molecules ? std::to_string(m_Molecules->Size()) + " from " + m_Molecules->source : "(none)")
      << std::endl;
   os << indent << "Genes:";
   for (const auto g : m_Genes)
@@ -385,7 +403,7 @@ void MoleculeBinningImageFilter::PrintSelf(std::ostream & os, itk::Indent indent
      << m_OutputGrid.start << " size " << m_OutputGrid.size << std::endl;
   os << indent << "OutputGridDirection: " << m_OutputGrid.direction;
   os << indent << "RowIndex: " << (m_RowStart.empty() ? 0 : m_RowStart.size() - 1) << " rows, " << m_Entries.size()
-     << " entries" << std::endl;
+     << " entries, built at " << m_RowIndexTime.GetMTime() << std::endl;
   os << indent << "MoleculesInGrid: " << m_MoleculesInGrid << std::endl;
 }
 

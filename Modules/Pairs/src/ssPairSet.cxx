@@ -27,21 +27,23 @@ const char * const ManifestName = "pairs.json";
 const char * const FormatName = "superspot-pairs";
 constexpr int FormatVersion = 1;
 
-template <typename TImage>
+template<typename TImage>
 void WriteNrrd(const TImage * image, const std::string & path)
 {
-  WriteAtomically(path, [image](const std::string & temporary) {
-    auto writer = itk::ImageFileWriter<TImage>::New();
-    writer->SetImageIO(itk::NrrdImageIO::New());
-    writer->SetFileName(temporary);
-    writer->SetInput(image);
-    writer->SetUseCompression(true);
-    writer->Update();
-  });
+  WriteAtomically(path,
+                  [image](const std::string & temporary)
+                  {
+                    auto writer = itk::ImageFileWriter<TImage>::New();
+                    writer->SetImageIO(itk::NrrdImageIO::New());
+                    writer->SetFileName(temporary);
+                    writer->SetInput(image);
+                    writer->SetUseCompression(true);
+                    writer->Update();
+                  });
 }
 
 /** Reads a map written by Save, checking its pixel type so ITK cannot silently convert. */
-template <typename TImage>
+template<typename TImage>
 typename TImage::Pointer ReadNrrd(const std::string & path,
                                   const std::string & field,
                                   itk::IOComponentEnum component,
@@ -109,13 +111,19 @@ GridGeometry GridFromJSON(const nlohmann::json & j, const std::string & file, co
 
 /** Checks `image` lies on `grid` (NRRD keeps geometry to ~1e-6) and then gives it exactly
  * the manifest's numbers, so a loaded set equals the saved one. */
-void RequireGrid(itk::ImageBase<2> * image, const GridGeometry & grid, const std::string & file, const std::string & field)
+void RequireGrid(itk::ImageBase<2> * image,
+                 const GridGeometry & grid,
+                 const std::string & file,
+                 const std::string & field)
 {
   const GridGeometry actual = GridGeometry::FromImage(image);
   const double tolerance = 1e-6 * std::max({ 1.0, std::abs(grid.origin[0]), std::abs(grid.origin[1]) });
   if (!actual.SameAs(grid, tolerance))
   {
-    SS_INPUT_ERROR(file, field, "its geometry differs from the manifest's grid", "re-create the pair set; the manifest and the maps disagree");
+    SS_INPUT_ERROR(file,
+                   field,
+                   "its geometry differs from the manifest's grid",
+                   "re-create the pair set; the manifest and the maps disagree");
   }
   image->SetOrigin(grid.origin);
   image->SetSpacing(grid.spacing);
@@ -135,7 +143,11 @@ void RequireSameGrid(const itk::ImageBase<2> * image, const GridGeometry & grid,
 }
 
 /** Cell and tissue images from `he` on the grids derived from `grid`. */
-void ExtractHistology(const RGBImageType * he, const GridGeometry & grid, unsigned int q, unsigned int t, SlidePair & pair)
+void ExtractHistology(const RGBImageType * he,
+                      const GridGeometry & grid,
+                      unsigned int q,
+                      unsigned int t,
+                      SlidePair & pair)
 {
   if (!he)
   {
@@ -173,8 +185,9 @@ void PairSet::Save(const std::string & folder, bool overwrite) const
     {
       if (map->GetNumberOfComponentsPerPixel() != genes.size())
       {
-        throw std::invalid_argument("PairSet: slide " + s.name + " has maps of " + std::to_string(map->GetNumberOfComponentsPerPixel()) +
-                                    " components for " + std::to_string(genes.size()) + " genes");
+        throw std::invalid_argument("PairSet: slide " + s.name + " has maps of " +
+                                    std::to_string(map->GetNumberOfComponentsPerPixel()) + " components for " +
+                                    std::to_string(genes.size()) + " genes");
       }
     }
     if (static_cast<bool>(s.cell) != static_cast<bool>(s.tissue))
@@ -197,7 +210,8 @@ void PairSet::Save(const std::string & folder, bool overwrite) const
   {
     const SlidePair & s = slides[i];
     nlohmann::json maps;
-    auto write = [&](const char * key, const auto * image) {
+    auto write = [&](const char * key, const auto * image)
+    {
       const std::string file = MapFileName(i, key);
       WriteNrrd(image, JoinPath(folder, file));
       maps[key] = file;
@@ -226,15 +240,23 @@ void PairSet::Save(const std::string & folder, bool overwrite) const
 PairSet PairSet::Load(const std::string & folder)
 {
   const std::string manifestPath = JoinPath(folder, ManifestName);
-  RequireFile(manifestPath, "pair set manifest", "point at a folder written by PairSet::Save (an unfinished save has no manifest)");
+  RequireFile(manifestPath,
+              "pair set manifest",
+              "point at a folder written by PairSet::Save (an unfinished save has no manifest)");
   const nlohmann::json manifest = ReadJSONFile(manifestPath, "pair set manifest");
   if (manifest.value("format", std::string()) != FormatName)
   {
-    SS_INPUT_ERROR(manifestPath, "format", "is not \"" + std::string(FormatName) + "\"", "point at a folder written by PairSet::Save");
+    SS_INPUT_ERROR(manifestPath,
+                   "format",
+                   "is not \"" + std::string(FormatName) + "\"",
+                   "point at a folder written by PairSet::Save");
   }
   if (manifest.value("version", 0) != FormatVersion)
   {
-    SS_INPUT_ERROR(manifestPath, "version", "unsupported version " + manifest.value("version", nlohmann::json()).dump(), "re-create the pair set with this SuperSpot");
+    SS_INPUT_ERROR(manifestPath,
+                   "version",
+                   "unsupported version " + manifest.value("version", nlohmann::json()).dump(),
+                   "re-create the pair set with this SuperSpot");
   }
   PairSet set;
   try
@@ -249,7 +271,8 @@ PairSet PairSet::Load(const std::string & folder)
   {
     SS_INPUT_ERROR(manifestPath, "genes", "empty", "re-create the pair set");
   }
-  set.normalization = ExpressionNormalization::FromJSON(manifest.value("normalization", nlohmann::json()), manifestPath);
+  set.normalization =
+    ExpressionNormalization::FromJSON(manifest.value("normalization", nlohmann::json()), manifestPath);
   if (!manifest.contains("slides") || !manifest["slides"].is_array())
   {
     SS_INPUT_ERROR(manifestPath, "slides", "missing or not a list", "re-create the pair set");
@@ -275,11 +298,15 @@ PairSet PairSet::Load(const std::string & folder)
     }
     if (s.cellPixelsPerBin < 1 || s.tissueBinsPerPixel < 1)
     {
-      SS_INPUT_ERROR(manifestPath, where, "cell_pixels_per_bin and tissue_bins_per_pixel must be at least 1", "re-create the pair set");
+      SS_INPUT_ERROR(manifestPath,
+                     where,
+                     "cell_pixels_per_bin and tissue_bins_per_pixel must be at least 1",
+                     "re-create the pair set");
     }
     s.grid = GridFromJSON(j.at("grid"), manifestPath, where + ".grid");
     const nlohmann::json & maps = j.at("maps");
-    auto file = [&](const char * key) {
+    auto file = [&](const char * key)
+    {
       if (!maps.contains(key) || !maps[key].is_string())
       {
         SS_INPUT_ERROR(manifestPath, where + ".maps." + key, "missing", "re-create the pair set");
@@ -303,7 +330,8 @@ PairSet PairSet::Load(const std::string & folder)
       s.cell = ReadNrrd<RGBImageType>(file("cell"), "cell", u8, 3);
       s.tissue = ReadNrrd<RGBImageType>(file("tissue"), "tissue", u8, 3);
       RequireGrid(s.cell, HistologyTileExtractionFilter::CellGrid(s.grid, s.cellPixelsPerBin), file("cell"), "cell");
-      RequireGrid(s.tissue, HistologyTileExtractionFilter::TissueGrid(s.grid, s.tissueBinsPerPixel), file("tissue"), "tissue");
+      RequireGrid(
+        s.tissue, HistologyTileExtractionFilter::TissueGrid(s.grid, s.tissueBinsPerPixel), file("tissue"), "tissue");
     }
     set.slides.push_back(std::move(s));
   }
@@ -352,7 +380,10 @@ SlidePair MakeMoleculeSlidePair(const std::string & name,
   const SpotDataset spots = MakePseudoSpots(molecules, parameters.spots, he ? &heFrame : nullptr);
   if (spots.NumberOfSpots() == 0)
   {
-    SS_INPUT_ERROR(molecules.source, "molecules", "no pseudo-spot holds a molecule", "check the molecule coordinates (µm) and the spot parameters");
+    SS_INPUT_ERROR(molecules.source,
+                   "molecules",
+                   "no pseudo-spot holds a molecule",
+                   "check the molecule coordinates (µm) and the spot parameters");
   }
   const std::vector<float> values = NormalizeSpots(spots, genes, density);
   auto raster = SpotRasterizationImageFilter::New();
@@ -405,7 +436,8 @@ SlidePair MakeSpotSlidePair(const std::string & name,
   // `nearest` (own block) and `bilinear` (between block centres, over existing blocks).
   const SpotInterpolator nearest(coarse.blocks, blockValues, G, InterpolationMethod::Nearest);
   const SpotInterpolator bilinear(coarse.blocks, blockValues, G, InterpolationMethod::Bilinear);
-  auto newMap = [&](ExpressionImageType::Pointer & image) {
+  auto newMap = [&](ExpressionImageType::Pointer & image)
+  {
     image = ExpressionImageType::New();
     pair.grid.ApplyTo(image);
     image->SetNumberOfComponentsPerPixel(G);
@@ -449,7 +481,10 @@ SlidePair MakeSpotSlidePair(const std::string & name,
   return pair;
 }
 
-PatchSample ExtractPatch(const SlidePair & pair, unsigned int P, const IndexType & hrIndex, const PatchOptions & options)
+PatchSample ExtractPatch(const SlidePair & pair,
+                         unsigned int P,
+                         const IndexType & hrIndex,
+                         const PatchOptions & options)
 {
   if (P == 0 || !pair.hr || !pair.hrMask || !pair.lr || !pair.lrMask || !pair.base)
   {
@@ -495,7 +530,8 @@ PatchSample ExtractPatch(const SlidePair & pair, unsigned int P, const IndexType
     return p;
   }
   // RGB window of `image` starting at `first`, side `side`, white outside.
-  auto window = [](const RGBImageType * image, const IndexType & first, unsigned int side, std::vector<float> & out) {
+  auto window = [](const RGBImageType * image, const IndexType & first, unsigned int side, std::vector<float> & out)
+  {
     const std::size_t a = static_cast<std::size_t>(side) * side;
     out.assign(3 * a, 1.0f);
     const RegionType region = image->GetLargestPossibleRegion();
@@ -528,7 +564,8 @@ PatchSample ExtractPatch(const SlidePair & pair, unsigned int P, const IndexType
     cellFirst[d] = cellRegion.GetIndex(d) + offset * static_cast<itk::IndexValueType>(q);
     // Patch centre in tissue pixels (edges at integers), then the window around it.
     const double centre = (static_cast<double>(offset) + P / 2.0) / t;
-    tissueFirst[d] = tissueRegion.GetIndex(d) + static_cast<itk::IndexValueType>(std::floor(centre - options.tissuePixels / 2.0 + 0.5));
+    tissueFirst[d] = tissueRegion.GetIndex(d) +
+                     static_cast<itk::IndexValueType>(std::floor(centre - options.tissuePixels / 2.0 + 0.5));
   }
   p.tissueIndex = tissueFirst;
   window(pair.cell, cellFirst, p.cellSize, p.cell);
@@ -536,7 +573,10 @@ PatchSample ExtractPatch(const SlidePair & pair, unsigned int P, const IndexType
   return p;
 }
 
-std::optional<PatchSample> SamplePatch(const SlidePair & pair, unsigned int P, std::mt19937_64 & rng, const PatchOptions & options)
+std::optional<PatchSample> SamplePatch(const SlidePair & pair,
+                                       unsigned int P,
+                                       std::mt19937_64 & rng,
+                                       const PatchOptions & options)
 {
   if (P == 0 || !pair.hrMask)
   {

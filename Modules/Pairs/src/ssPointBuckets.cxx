@@ -66,13 +66,16 @@ long PointBuckets::Nearest(const PointType & p, double radius) const
 {
   long best = -1;
   double bestDistance = 0;
-  ForEachWithin(p, radius, [&](std::size_t i, double d2) {
-    if (best < 0 || d2 < bestDistance || (d2 == bestDistance && static_cast<long>(i) < best))
-    {
-      best = static_cast<long>(i);
-      bestDistance = d2;
-    }
-  });
+  ForEachWithin(p,
+                radius,
+                [&](std::size_t i, double d2)
+                {
+                  if (best < 0 || d2 < bestDistance || (d2 == bestDistance && static_cast<long>(i) < best))
+                  {
+                    best = static_cast<long>(i);
+                    bestDistance = d2;
+                  }
+                });
   return best;
 }
 

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 #include <stdexcept>
+#include <unordered_map>
 #include <utility>
 
 namespace ss
@@ -79,7 +80,9 @@ PseudoSpotParameters PseudoSpotParameters::LegacyST()
   return p;
 }
 
-SpotDataset MakePseudoSpots(const MoleculeTable & molecules, const PseudoSpotParameters & parameters, const CoordinateFrame * frame)
+SpotDataset MakePseudoSpots(const MoleculeTable & molecules,
+                            const PseudoSpotParameters & parameters,
+                            const CoordinateFrame * frame)
 {
   if (parameters.lattice == SpotLattice::Irregular)
   {
@@ -89,8 +92,8 @@ SpotDataset MakePseudoSpots(const MoleculeTable & molecules, const PseudoSpotPar
       !std::isfinite(parameters.pitchUm))
   {
     throw std::invalid_argument("MakePseudoSpots: need 0 < spot diameter <= pitch (got " +
-                                std::to_string(parameters.spotDiameterUm) + " and " + std::to_string(parameters.pitchUm) +
-                                " µm)");
+                                std::to_string(parameters.spotDiameterUm) + " and " +
+                                std::to_string(parameters.pitchUm) + " µm)");
   }
   internal::ValidateMolecules(molecules);
   const bool hexagonal = parameters.lattice == SpotLattice::Hexagonal;
@@ -102,9 +105,12 @@ SpotDataset MakePseudoSpots(const MoleculeTable & molecules, const PseudoSpotPar
   const double radius = parameters.spotDiameterUm / 2;
   const double radius2 = radius * radius;
 
-  // Each molecule goes to its nearest site (so to at most one disc); key = (site, gene).
+  // Each molecule goes to its nearest site (so to at most one disc). Counts are kept per
+  // (slot, gene) pair that occurs, so memory follows the spots x detected genes, not the
+  // molecules.
   std::map<std::pair<long, long>, std::size_t> siteSlot; // (row, col) -> slot, ordered by row then col
-  std::vector<std::pair<std::size_t, std::int32_t>> hits; // (slot, gene) per molecule inside a disc
+  const std::uint64_t numberOfGenes = molecules.genes.size();
+  std::unordered_map<std::uint64_t, std::uint32_t> hits; // slot * genes + gene -> molecules
   BoundingBox box;
   for (std::size_t i = 0; i < molecules.Size(); ++i)
   {
@@ -122,7 +128,7 @@ SpotDataset MakePseudoSpots(const MoleculeTable & molecules, const PseudoSpotPar
       continue;
     }
     const auto inserted = siteSlot.emplace(std::make_pair(site.second, site.first), siteSlot.size());
-    hits.emplace_back(inserted.first->second, molecules.gene[i]);
+    ++hits[inserted.first->second * numberOfGenes + static_cast<std::uint64_t>(molecules.gene[i])];
   }
   if (parameters.keepSpotsOutsideTissue && !box.IsEmpty())
   {
@@ -146,20 +152,14 @@ SpotDataset MakePseudoSpots(const MoleculeTable & molecules, const PseudoSpotPar
     }
   }
 
-  // Per-slot counts, sparse: sort the hits by (slot, gene) and count runs.
-  std::sort(hits.begin(), hits.end());
+  // Per-slot sparse counts (AppendSpot orders each spot's genes).
   std::vector<std::vector<std::pair<std::int32_t, float>>> entries(siteSlot.size());
   std::vector<std::size_t> totals(siteSlot.size(), 0);
-  for (std::size_t k = 0; k < hits.size();)
+  for (const auto & hit : hits)
   {
-    std::size_t end = k;
-    while (end < hits.size() && hits[end] == hits[k])
-    {
-      ++end;
-    }
-    entries[hits[k].first].emplace_back(hits[k].second, static_cast<float>(end - k));
-    totals[hits[k].first] += end - k;
-    k = end;
+    const auto slot = static_cast<std::size_t>(hit.first / numberOfGenes);
+    entries[slot].emplace_back(static_cast<std::int32_t>(hit.first % numberOfGenes), static_cast<float>(hit.second));
+    totals[slot] += hit.second;
   }
 
   // Array indices shifted by even amounts so they start at 0 or 1.

@@ -19,15 +19,23 @@ SpotGridCoarsening CoarsenSpotGrid(const SpotDataset & spots, int k, const std::
   const std::size_t n = spots.NumberOfSpots();
   if (spots.lattice == SpotLattice::Irregular)
   {
-    SS_INPUT_ERROR(spots.source, "lattice", "the spots lie on no regular array grid, so they have no k x k blocks", "coarsen spots read from Visium or legacy ST arrays");
+    SS_INPUT_ERROR(spots.source,
+                   "lattice",
+                   "the spots lie on no regular array grid, so they have no k x k blocks",
+                   "coarsen spots read from Visium or legacy ST arrays");
   }
   if (spots.spots.arrayCol.size() != n || spots.spots.arrayRow.size() != n)
   {
-    SS_INPUT_ERROR(spots.source, "array positions", "missing", "read the spots with their array_col/array_row (or x/y)");
+    SS_INPUT_ERROR(
+      spots.source, "array positions", "missing", "read the spots with their array_col/array_row (or x/y)");
   }
   if (spots.counts.GetNumberOfSpots() != n)
   {
-    SS_INPUT_ERROR(spots.source, "counts", "the counts have " + std::to_string(spots.counts.GetNumberOfSpots()) + " spots, the table " + std::to_string(n), "check that counts and positions come from the same sample");
+    SS_INPUT_ERROR(spots.source,
+                   "counts",
+                   "the counts have " + std::to_string(spots.counts.GetNumberOfSpots()) + " spots, the table " +
+                     std::to_string(n),
+                   "check that counts and positions come from the same sample");
   }
   std::vector<double> library;
   if (librarySizes)
@@ -66,7 +74,8 @@ SpotGridCoarsening CoarsenSpotGrid(const SpotDataset & spots, int k, const std::
   d.frame.SetHiresScale(spots.frame.GetHiresScale());
   d.frame.SetLowresScale(spots.frame.GetLowresScale());
   d.notes = spots.notes;
-  d.notes.push_back("coarsened " + std::to_string(k) + " x " + std::to_string(k) + " from " + std::to_string(n) + " spots");
+  d.notes.push_back("coarsened " + std::to_string(k) + " x " + std::to_string(k) + " from " + std::to_string(n) +
+                    " spots");
   d.counts.Reset(spots.counts.GetNumberOfGenes());
   d.spots.Reserve(members.size());
   const bool hasPx = spots.spots.positionPx.size() == n;
@@ -135,7 +144,8 @@ SpotGridCoarsening CoarsenSpotGrid(const SpotDataset & spots, int k, const std::
     std::vector<PointType> px;
     for (std::size_t i = 0; i < 3; ++i)
     {
-      const PointType a = BlockCentreArrayPosition(static_cast<int>(latticeCols[i]), static_cast<int>(latticeRows[i]), k, spots.lattice);
+      const PointType a =
+        BlockCentreArrayPosition(static_cast<int>(latticeCols[i]), static_cast<int>(latticeRows[i]), k, spots.lattice);
       px.push_back(input.ArrayToFullResPx(a[0], a[1]));
     }
     d.frame.FitArrayGrid(latticeCols, latticeRows, px);
@@ -188,7 +198,8 @@ std::vector<float> SpotValuesFromBlocks(const SpotGridCoarsening & coarsening,
   if (blockValues.size() != blocks * numberOfComponents)
   {
     throw std::invalid_argument("SpotValuesFromBlocks: " + std::to_string(blockValues.size()) + " values for " +
-                                std::to_string(blocks) + " blocks of " + std::to_string(numberOfComponents) + " components");
+                                std::to_string(blocks) + " blocks of " + std::to_string(numberOfComponents) +
+                                " components");
   }
   std::vector<float> values(coarsening.blockOfSpot.size() * numberOfComponents);
   for (std::size_t s = 0; s < coarsening.blockOfSpot.size(); ++s)

@@ -74,7 +74,10 @@ SpotInterpolator::SpotInterpolator(const SpotDataset & lr,
   const std::size_t n = lr.NumberOfSpots();
   if (lr.lattice == SpotLattice::Irregular)
   {
-    SS_INPUT_ERROR(lr.source, "lattice", "the spots lie on no regular array grid, so they cannot be interpolated on it", "interpolate spots from Visium or legacy ST arrays, or coarsened blocks");
+    SS_INPUT_ERROR(lr.source,
+                   "lattice",
+                   "the spots lie on no regular array grid, so they cannot be interpolated on it",
+                   "interpolate spots from Visium or legacy ST arrays, or coarsened blocks");
   }
   if (numberOfComponents == 0 || values.size() != n * numberOfComponents)
   {
@@ -83,7 +86,8 @@ SpotInterpolator::SpotInterpolator(const SpotDataset & lr,
   }
   if (n == 0 || lr.spots.arrayCol.size() != n || lr.spots.arrayRow.size() != n)
   {
-    SS_INPUT_ERROR(lr.source, "array positions", "missing or empty", "read the spots with their array_col/array_row (or x/y)");
+    SS_INPUT_ERROR(
+      lr.source, "array positions", "missing or empty", "read the spots with their array_col/array_row (or x/y)");
   }
   m_Col = lr.spots.arrayCol;
   m_Row = lr.spots.arrayRow;
@@ -96,12 +100,20 @@ SpotInterpolator::SpotInterpolator(const SpotDataset & lr,
   {
     if (m_Hexagonal && (m_Col[s] + m_Row[s]) % 2 != 0)
     {
-      SS_INPUT_ERROR(lr.source, "array position", "spot " + lr.spots.id.at(s) + " has array_col + array_row odd, which no hexagonal (Visium) array has", "check the array coordinates, or read the spots as a square lattice");
+      SS_INPUT_ERROR(lr.source,
+                     "array position",
+                     "spot " + lr.spots.id.at(s) +
+                       " has array_col + array_row odd, which no hexagonal (Visium) array has",
+                     "check the array coordinates, or read the spots as a square lattice");
     }
     long & node = m_NodeSpot[static_cast<std::size_t>((m_Row[s] - m_Row0) * m_Width + (m_Col[s] - m_Col0))];
     if (node >= 0)
     {
-      SS_INPUT_ERROR(lr.source, "array position", "spots " + lr.spots.id.at(static_cast<std::size_t>(node)) + " and " + lr.spots.id.at(s) + " share one array position", "remove the duplicated spot");
+      SS_INPUT_ERROR(lr.source,
+                     "array position",
+                     "spots " + lr.spots.id.at(static_cast<std::size_t>(node)) + " and " + lr.spots.id.at(s) +
+                       " share one array position",
+                     "remove the duplicated spot");
     }
     node = static_cast<long>(s);
   }
@@ -202,7 +214,8 @@ bool SpotInterpolator::LinearWeights(double col, double row, long * spots, doubl
     const double a0 = std::floor(a), b0 = std::floor(b);
     const double fa = a - a0, fb = b - b0;
     const long ai = static_cast<long>(a0), bi = static_cast<long>(b0);
-    auto node = [&](int i, long da, long db, double weight) {
+    auto node = [&](int i, long da, long db, double weight)
+    {
       nodeCol[i] = 2 * (ai + da) + (bi + db);
       nodeRow[i] = bi + db;
       w[i] = weight;
@@ -398,7 +411,8 @@ bool SpotInterpolator::EvaluateAtMicrons(const PointType & um, float * out) cons
 {
   if (!m_HasFrame)
   {
-    throw std::logic_error("SpotInterpolator: the LR spots have no array-grid fit, so µm positions cannot be mapped onto their lattice");
+    throw std::logic_error(
+      "SpotInterpolator: the LR spots have no array-grid fit, so µm positions cannot be mapped onto their lattice");
   }
   const PointType a = m_Frame.MicronsToArray(um);
   return EvaluateAtArray(a[0], a[1], out);
@@ -414,7 +428,8 @@ std::vector<float> SpotInterpolator::EvaluateAtArrayPositions(const std::vector<
   }
   for (std::size_t i = 0; i < arrayPositions.size(); ++i)
   {
-    const bool ok = EvaluateAtArray(arrayPositions[i][0], arrayPositions[i][1], values.data() + i * m_NumberOfComponents);
+    const bool ok =
+      EvaluateAtArray(arrayPositions[i][0], arrayPositions[i][1], values.data() + i * m_NumberOfComponents);
     if (valid)
     {
       (*valid)[i] = ok ? 1 : 0;
@@ -423,11 +438,14 @@ std::vector<float> SpotInterpolator::EvaluateAtArrayPositions(const std::vector<
   return values;
 }
 
-void SpotInterpolator::EvaluateOnGrid(const GridGeometry & grid, ExpressionImageType::Pointer & image, MaskImageType::Pointer & mask) const
+void SpotInterpolator::EvaluateOnGrid(const GridGeometry & grid,
+                                      ExpressionImageType::Pointer & image,
+                                      MaskImageType::Pointer & mask) const
 {
   if (!m_HasFrame)
   {
-    throw std::logic_error("SpotInterpolator: the LR spots have no array-grid fit, so a µm grid cannot be mapped onto their lattice");
+    throw std::logic_error(
+      "SpotInterpolator: the LR spots have no array-grid fit, so a µm grid cannot be mapped onto their lattice");
   }
   image = ExpressionImageType::New();
   grid.ApplyTo(image);
@@ -441,14 +459,16 @@ void SpotInterpolator::EvaluateOnGrid(const GridGeometry & grid, ExpressionImage
   MaskImageType * valid = mask.GetPointer();
   threader->ParallelizeImageRegion<2>(
     grid.GetRegion(),
-    [&](const RegionType & region) {
+    [&](const RegionType & region)
+    {
       std::vector<float> values(m_NumberOfComponents);
       ExpressionImageType::PixelType pixel(m_NumberOfComponents);
       itk::ImageRegionIteratorWithIndex<ExpressionImageType> it(out, region);
       for (; !it.IsAtEnd(); ++it)
       {
         const IndexType idx = it.GetIndex();
-        const bool ok = EvaluateAtMicrons(grid.IndexToPhysical(static_cast<double>(idx[0]), static_cast<double>(idx[1])), values.data());
+        const bool ok = EvaluateAtMicrons(
+          grid.IndexToPhysical(static_cast<double>(idx[0]), static_cast<double>(idx[1])), values.data());
         for (unsigned int g = 0; g < m_NumberOfComponents; ++g)
         {
           pixel[g] = values[g];

@@ -32,8 +32,8 @@ SpotRasterizationImageFilter::SpotRasterizationImageFilter()
   m_Axis[1].Fill(0.0);
 }
 
-itk::ProcessObject::DataObjectPointer
-SpotRasterizationImageFilter::MakeOutput(itk::ProcessObject::DataObjectPointerArraySizeType idx)
+itk::ProcessObject::DataObjectPointer SpotRasterizationImageFilter::MakeOutput(
+  itk::ProcessObject::DataObjectPointerArraySizeType idx)
 {
   if (idx == 1)
   {
@@ -183,20 +183,23 @@ long SpotRasterizationImageFilter::FindSpot(const PointType & p) const
   const double half = 0.5 * m_PitchUm;
   long best = -1;
   double bestDistance = 0;
-  m_Buckets->ForEachWithin(p, m_SearchRadius, [&](std::size_t i, double d2) {
-    const VectorType d = p - m_Buckets->GetPoint(i);
-    const double a = d * m_Axis[0];
-    const double b = d * m_Axis[1];
-    if (a < -half || a >= half || b < -half || b >= half)
-    {
-      return;
-    }
-    if (best < 0 || d2 < bestDistance)
-    {
-      best = static_cast<long>(i);
-      bestDistance = d2;
-    }
-  });
+  m_Buckets->ForEachWithin(p,
+                           m_SearchRadius,
+                           [&](std::size_t i, double d2)
+                           {
+                             const VectorType d = p - m_Buckets->GetPoint(i);
+                             const double a = d * m_Axis[0];
+                             const double b = d * m_Axis[1];
+                             if (a < -half || a >= half || b < -half || b >= half)
+                             {
+                               return;
+                             }
+                             if (best < 0 || d2 < bestDistance)
+                             {
+                               best = static_cast<long>(i);
+                               bestDistance = d2;
+                             }
+                           });
   return best;
 }
 
@@ -251,7 +254,8 @@ void SpotRasterizationImageFilter::PrintSelf(std::ostream & os, itk::Indent inde
   os << indent << "SpotDiameterUm: " << m_SpotDiameterUm << std::endl;
   os << indent << "SearchRadius: " << m_SearchRadius << std::endl;
   os << indent << "Axes: " << m_Axis[0] << " " << m_Axis[1] << std::endl;
-  os << indent << "Buckets: " << (m_Buckets ? m_Buckets->Size() : 0) << " points" << std::endl;
+  os << indent << "Buckets: " << (m_Buckets ? m_Buckets->Size() : 0) << " points, built at " << m_BucketsTime.GetMTime()
+     << std::endl;
 }
 
 } // namespace ss

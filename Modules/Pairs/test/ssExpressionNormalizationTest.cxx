@@ -17,7 +17,8 @@ namespace
 ss::SpotDataset SmallDataset()
 {
   const float counts[4][3] = { { 5, 0, 15 }, { 1, 2, 1 }, { 0, 0, 7 }, { 10, 30, 60 } };
-  return sstest::MakeSquareSpots(sstest::FullGrid(2, 2), 3, [&](std::size_t g, int c, int r) { return counts[r * 2 + c][g]; });
+  return sstest::MakeSquareSpots(
+    sstest::FullGrid(2, 2), 3, [&](std::size_t g, int c, int r) { return counts[r * 2 + c][g]; });
 }
 } // namespace
 
@@ -46,7 +47,8 @@ TEST(ExpressionNormalization, GivenLibrarySizesReplaceTheTotals)
   EXPECT_NEAR(v[1], std::log1p(2.0 / 50.0 * 1e4), 1e-5);
   EXPECT_NEAR(v[3], std::log1p(30.0 / 1000.0 * 1e4), 1e-5);
   const std::vector<double> wrongLength = { 1, 2 };
-  EXPECT_THROW(ss::NormalizeSpots(d, { 1 }, ss::ExpressionNormalization::Library(), &wrongLength), std::invalid_argument);
+  EXPECT_THROW(ss::NormalizeSpots(d, { 1 }, ss::ExpressionNormalization::Library(), &wrongLength),
+               std::invalid_argument);
 }
 
 TEST(ExpressionNormalization, DensityModeUsesTheSpotArea)
@@ -82,8 +84,9 @@ TEST(ExpressionNormalization, JSONRoundTripAndErrors)
   {
     const auto back = ss::ExpressionNormalization::FromJSON(nlohmann::json::parse(n.ToJSON().dump()), "config.json");
     EXPECT_EQ(back, n);
-    EXPECT_NE(back, n.mode == ss::NormalizationMode::Library ? ss::ExpressionNormalization::Library(1e4)
-                                                              : ss::ExpressionNormalization::Density(100));
+    EXPECT_NE(back,
+              n.mode == ss::NormalizationMode::Library ? ss::ExpressionNormalization::Library(1e4)
+                                                       : ss::ExpressionNormalization::Density(100));
   }
   EXPECT_EQ(ss::ExpressionNormalization::Library().ToJSON()["mode"], "library");
   EXPECT_EQ(ss::ExpressionNormalization::Density().ToJSON()["reference_area_um2"], 100.0);
@@ -97,9 +100,11 @@ TEST(ExpressionNormalization, JSONRoundTripAndErrors)
     EXPECT_EQ(e.GetInputFile(), "config.json");
     EXPECT_EQ(e.GetField(), "normalization.mode");
   }
-  EXPECT_THROW(ss::ExpressionNormalization::FromJSON(nlohmann::json{ { "mode", "density" } }, "c.json"), ss::InputError);
-  EXPECT_THROW(ss::ExpressionNormalization::FromJSON(nlohmann::json{ { "mode", "library" }, { "target", -1 } }, "c.json"),
+  EXPECT_THROW(ss::ExpressionNormalization::FromJSON(nlohmann::json{ { "mode", "density" } }, "c.json"),
                ss::InputError);
+  EXPECT_THROW(
+    ss::ExpressionNormalization::FromJSON(nlohmann::json{ { "mode", "library" }, { "target", -1 } }, "c.json"),
+    ss::InputError);
 }
 
 TEST(ExpressionNormalization, BinCountsInBothModes)
@@ -165,23 +170,26 @@ ss::SpotDataset VariableDataset(int seed)
 {
   std::mt19937 rng(static_cast<unsigned>(seed));
   std::poisson_distribution<int> low(2.0), high(40.0);
-  return sstest::MakeSquareSpots(sstest::FullGrid(8, 5), 6, [&](std::size_t g, int c, int r) -> double {
-    switch (g)
-    {
-      case 0:
-        return (c < 4) ? high(rng) : low(rng); // bimodal: high variance
-      case 1:
-        return (c == 0 && r < 3) ? 500 : 0; // rare
-      case 2:
-        return 20; // constant count (varies only through the library)
-      case 3:
-        return low(rng) + c; // gradient
-      case 4:
-        return 100 + low(rng); // housekeeping-like, fills the library
-      default:
-        return r % 2 ? 5 : 3; // two levels
-    }
-  });
+  return sstest::MakeSquareSpots(sstest::FullGrid(8, 5),
+                                 6,
+                                 [&](std::size_t g, int c, int r) -> double
+                                 {
+                                   switch (g)
+                                   {
+                                     case 0:
+                                       return (c < 4) ? high(rng) : low(rng); // bimodal: high variance
+                                     case 1:
+                                       return (c == 0 && r < 3) ? 500 : 0; // rare
+                                     case 2:
+                                       return 20; // constant count (varies only through the library)
+                                     case 3:
+                                       return low(rng) + c; // gradient
+                                     case 4:
+                                       return 100 + low(rng); // housekeeping-like, fills the library
+                                     default:
+                                       return r % 2 ? 5 : 3; // two levels
+                                   }
+                                 });
 }
 } // namespace
 

@@ -100,7 +100,9 @@ std::map<std::pair<long, long>, ss::RGBPixelType> BruteForce(const ss::RGBImageT
 
 /** Every buffered output pixel holding input centres equals the brute force over
  * `inputRegion` (default: the whole input); returns how many. */
-std::size_t ExpectBruteForce(const ss::RGBImageType * input, const ss::RGBImageType * output, ss::RegionType inputRegion = {})
+std::size_t ExpectBruteForce(const ss::RGBImageType * input,
+                             const ss::RGBImageType * output,
+                             ss::RegionType inputRegion = {})
 {
   if (inputRegion.GetNumberOfPixels() == 0)
   {
@@ -151,9 +153,13 @@ TEST(HistologyTileExtractionFilter, ConstantColourStaysConstant)
 TEST(HistologyTileExtractionFilter, RampGivesTheBoxAverages)
 {
   // 1 µm pixels, R = x, G = y (mod 256), B = (x + y) mod 7 · 30.
-  const auto input = MakeImage(240, 200, 1.0, [](const ss::IndexType & i) {
-    return RGB(static_cast<int>(i[0] % 256), static_cast<int>(i[1] % 256), static_cast<int>((i[0] + i[1]) % 7) * 30);
-  });
+  const auto input = MakeImage(
+    240,
+    200,
+    1.0,
+    [](const ss::IndexType & i) {
+      return RGB(static_cast<int>(i[0] % 256), static_cast<int>(i[1] % 256), static_cast<int>((i[0] + i[1]) % 7) * 30);
+    });
   auto filter = Filter::New();
   filter->SetInput(input);
   // Cell pixels of 3 x 3 input pixels, edges at half-integers (no input centre on an edge).
@@ -175,9 +181,15 @@ TEST(HistologyTileExtractionFilter, RampGivesTheBoxAverages)
 
 TEST(HistologyTileExtractionFilter, StreamingAndWorkUnitsDoNotChangeTheOutputs)
 {
-  const auto input = MakeImage(300, 260, 0.7, [](const ss::IndexType & i) {
-    return RGB(static_cast<int>((i[0] * 3) % 256), static_cast<int>((i[1] * 5 + i[0]) % 256), static_cast<int>((i[0] * i[1]) % 251));
-  });
+  const auto input = MakeImage(300,
+                               260,
+                               0.7,
+                               [](const ss::IndexType & i)
+                               {
+                                 return RGB(static_cast<int>((i[0] * 3) % 256),
+                                            static_cast<int>((i[1] * 5 + i[0]) % 256),
+                                            static_cast<int>((i[0] * i[1]) % 251));
+                               });
   const auto grid = Grid(5, 12, 9, 37, 33);
   auto whole = Filter::New();
   whole->SetInput(input);
@@ -195,14 +207,52 @@ TEST(HistologyTileExtractionFilter, StreamingAndWorkUnitsDoNotChangeTheOutputs)
     streamer->SetInput(pieces->GetOutput(output));
     streamer->SetNumberOfStreamDivisions(output ? 3 : 8);
     streamer->Update();
-    EXPECT_TRUE(sstest::SamePixels<ss::RGBImageType>(streamer->GetOutput(), whole->GetOutput(output))) << "output " << output;
+    EXPECT_TRUE(sstest::SamePixels<ss::RGBImageType>(streamer->GetOutput(), whole->GetOutput(output)))
+      << "output " << output;
   }
+}
+
+TEST(HistologyTileExtractionFilter, LargeRegionsAreAveragedInStrips)
+{
+  // One work unit, a 2000 x 600 cell region: more than one strip of accumulators. Streamed
+  // in 7 pieces (one strip each) it must not change.
+  const auto input = MakeImage(4000,
+                               1200,
+                               0.25,
+                               [](const ss::IndexType & i)
+                               {
+                                 return RGB(static_cast<int>((i[0] / 3) % 256),
+                                            static_cast<int>((i[1] * 7) % 256),
+                                            static_cast<int>((i[0] + 2 * i[1]) % 256));
+                               });
+  const auto grid = Grid(2, 1.1, 1.1, 500, 150);
+  auto whole = Filter::New();
+  whole->SetInput(input);
+  whole->SetHRGrid(grid);
+  whole->SetNumberOfWorkUnits(1);
+  whole->Update();
+  ASSERT_EQ(whole->GetCellOutput()->GetBufferedRegion().GetNumberOfPixels(), 2000u * 600u);
+  auto pieces = Filter::New();
+  pieces->SetInput(input);
+  pieces->SetHRGrid(grid);
+  auto streamer = itk::StreamingImageFilter<ss::RGBImageType, ss::RGBImageType>::New();
+  streamer->SetInput(pieces->GetCellOutput());
+  streamer->SetNumberOfStreamDivisions(7);
+  streamer->Update();
+  EXPECT_TRUE(sstest::SamePixels<ss::RGBImageType>(streamer->GetOutput(), whole->GetCellOutput()));
+  // Against the definition: cell pixel i holds input columns 2i + 1 and 2i + 2 (and rows
+  // alike), so these 40 x 40 input pixels are exactly cell pixels (1190..1209, 545..564).
+  ss::RegionType around;
+  around.SetIndex({ { 2381, 1091 } });
+  around.SetSize({ { 40, 40 } });
+  EXPECT_EQ(ExpectBruteForce(input, whole->GetCellOutput(), around), 400u);
 }
 
 TEST(HistologyTileExtractionFilter, SmallRequestsReadSmallInputRegions)
 {
   // A "whole slide" of 4000 x 3000 pixels at 0.5 µm; ask for 10 x 10 cell pixels (2 µm).
-  const auto input = MakeImage(4000, 3000, 0.5, [](const ss::IndexType & i) { return RGB(static_cast<int>(i[0] % 200), 0, 0); });
+  const auto input =
+    MakeImage(4000, 3000, 0.5, [](const ss::IndexType & i) { return RGB(static_cast<int>(i[0] % 200), 0, 0); });
   auto filter = Filter::New();
   filter->SetInput(input);
   filter->SetHRGrid(Grid(8, 4.25, 4.25, 240, 180));
@@ -236,9 +286,12 @@ TEST(HistologyTileExtractionFilter, RotatedInputIsMappedThroughItsDirection)
   // A colour field linear in µm, sampled by an input rotated by 30 degrees.
   const double angle = 3.14159265358979323846 / 6;
   const ss::PointType origin = P(40, -20);
-  auto field = [](const ss::PointType & p) { return RGB(static_cast<int>(std::lround(60 + 0.8 * p[0])), static_cast<int>(std::lround(50 + 0.6 * p[1])), 128); };
-  auto input = MakeImage(300, 300, 0.5, [](const ss::IndexType &) { return RGB(0, 0, 0); }, origin, angle);
-  for (itk::ImageRegionIteratorWithIndex<ss::RGBImageType> it(input, input->GetLargestPossibleRegion()); !it.IsAtEnd(); ++it)
+  auto field = [](const ss::PointType & p)
+  { return RGB(static_cast<int>(std::lround(60 + 0.8 * p[0])), static_cast<int>(std::lround(50 + 0.6 * p[1])), 128); };
+  auto input = MakeImage(
+    300, 300, 0.5, [](const ss::IndexType &) { return RGB(0, 0, 0); }, origin, angle);
+  for (itk::ImageRegionIteratorWithIndex<ss::RGBImageType> it(input, input->GetLargestPossibleRegion()); !it.IsAtEnd();
+       ++it)
   {
     ss::PointType p;
     input->TransformIndexToPhysicalPoint(it.GetIndex(), p);
@@ -255,7 +308,9 @@ TEST(HistologyTileExtractionFilter, RotatedInputIsMappedThroughItsDirection)
   filter->Update();
   const auto * cell = filter->GetCellOutput();
   EXPECT_GT(ExpectBruteForce(input, cell), 350u);
-  for (itk::ImageRegionConstIteratorWithIndex<ss::RGBImageType> it(cell, cell->GetLargestPossibleRegion()); !it.IsAtEnd(); ++it)
+  for (itk::ImageRegionConstIteratorWithIndex<ss::RGBImageType> it(cell, cell->GetLargestPossibleRegion());
+       !it.IsAtEnd();
+       ++it)
   {
     ss::PointType p;
     cell->TransformIndexToPhysicalPoint(it.GetIndex(), p);
@@ -269,7 +324,8 @@ TEST(HistologyTileExtractionFilter, RotatedInputIsMappedThroughItsDirection)
 TEST(HistologyTileExtractionFilter, OutsideIsWhiteAndFinerPixelsInterpolate)
 {
   // 2 µm input pixels; R = 10 x (a ramp). Cell pixels of 0.5 µm are finer than the input.
-  const auto input = MakeImage(50, 40, 2.0, [](const ss::IndexType & i) { return RGB(static_cast<int>(10 + 4 * i[0]), 100, 100); });
+  const auto input =
+    MakeImage(50, 40, 2.0, [](const ss::IndexType & i) { return RGB(static_cast<int>(10 + 4 * i[0]), 100, 100); });
   auto filter = Filter::New();
   filter->SetInput(input);
   // x from 79.6 to 119.6 µm: the input ends at 99 µm. Cell edges never meet input centres.

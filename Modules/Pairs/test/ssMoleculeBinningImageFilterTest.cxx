@@ -69,7 +69,8 @@ TEST(MoleculeBinningImageFilter, CountsAreConservedAndMatchBruteForce)
   EXPECT_NEAR(std::fmod(g.origin[0], 10.0), 0.0, 1e-9) << "pixel centres on the global 10 µm lattice";
   EXPECT_EQ(Sum(filter->GetOutput()), 20000.0) << "every molecule lies inside the covering grid";
   const auto brute = BruteCounts(m, g);
-  itk::ImageRegionConstIteratorWithIndex<ss::ExpressionImageType> it(filter->GetOutput(), filter->GetOutput()->GetBufferedRegion());
+  itk::ImageRegionConstIteratorWithIndex<ss::ExpressionImageType> it(filter->GetOutput(),
+                                                                     filter->GetOutput()->GetBufferedRegion());
   for (; !it.IsAtEnd(); ++it)
   {
     for (int gene = 0; gene < 3; ++gene)
@@ -125,6 +126,19 @@ TEST(MoleculeBinningImageFilter, ExplicitGridCountsOnlyTheMoleculesInsideAndSele
   }
   EXPECT_GT(inside, 100);
   EXPECT_EQ(Sum(filter->GetOutput()), inside);
+  // The same grid from a reference image; then back to the grid covering all molecules.
+  auto reference = ss::MaskImageType::New();
+  grid.ApplyTo(reference);
+  auto fromReference = Filter::New();
+  fromReference->SetMolecules(&m);
+  fromReference->SetGenes({ 3, 1 });
+  fromReference->SetOutputGridFromReferenceImage(reference);
+  fromReference->Update();
+  EXPECT_TRUE(sstest::SamePixels<ss::ExpressionImageType>(fromReference->GetOutput(), filter->GetOutput()));
+  filter->UseCoveringGrid();
+  filter->Update();
+  EXPECT_EQ(filter->GetOutputGrid().spacing[0], 10.0) << "BinSizeUm's default";
+  EXPECT_GT(Sum(filter->GetOutput()), inside);
   filter->SetGenes({ 4 });
   EXPECT_THROW(filter->Update(), itk::ExceptionObject);
 }

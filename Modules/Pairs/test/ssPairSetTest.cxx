@@ -25,7 +25,8 @@ ss::RGBImageType::Pointer FakeHE(double widthUm, double heightUm, double spacing
 {
   auto image = ss::RGBImageType::New();
   ss::RegionType region;
-  region.SetSize({ { static_cast<itk::SizeValueType>(widthUm / spacing), static_cast<itk::SizeValueType>(heightUm / spacing) } });
+  region.SetSize(
+    { { static_cast<itk::SizeValueType>(widthUm / spacing), static_cast<itk::SizeValueType>(heightUm / spacing) } });
   image->SetRegions(region);
   itk::Vector<double, 2> s;
   s.Fill(spacing);
@@ -60,7 +61,8 @@ ss::MoleculeTable Molecules()
 double SumOfCounts(const ss::ExpressionImageType * image, const ss::ExpressionNormalization & n, double area)
 {
   double total = 0;
-  for (itk::ImageRegionConstIterator<ss::ExpressionImageType> it(image, image->GetBufferedRegion()); !it.IsAtEnd(); ++it)
+  for (itk::ImageRegionConstIterator<ss::ExpressionImageType> it(image, image->GetBufferedRegion()); !it.IsAtEnd();
+       ++it)
   {
     for (unsigned c = 0; c < image->GetNumberOfComponentsPerPixel(); ++c)
     {
@@ -82,12 +84,14 @@ ss::SpotDataset STSpots()
       positions.push_back(cr);
     }
   }
-  return sstest::MakeSquareSpots(positions, 3, [](std::size_t g, int c, int r) -> double {
-    return g == 0 ? 1 + c * r : g == 1 ? 20 - c : 50 + (c + r) % 4;
-  });
+  return sstest::MakeSquareSpots(positions,
+                                 3,
+                                 [](std::size_t g, int c, int r) -> double {
+                                   return g == 0 ? 1 + c * r : g == 1 ? 20 - c : 50 + (c + r) % 4;
+                                 });
 }
 
-template <typename TImage>
+template<typename TImage>
 void ExpectIdentical(const TImage * a, const TImage * b, const char * what)
 {
   ASSERT_TRUE(a && b) << what;
@@ -114,7 +118,8 @@ TEST(PairSet, MoleculeSlidePair)
   {
     selected += (g == 0 || g == 2) ? 1 : 0;
   }
-  EXPECT_NEAR(SumOfCounts(pair.hr, ss::ExpressionNormalization::Density(), 100), static_cast<double>(selected), 1e-3 * selected);
+  EXPECT_NEAR(
+    SumOfCounts(pair.hr, ss::ExpressionNormalization::Density(), 100), static_cast<double>(selected), 1e-3 * selected);
 
   // LR: pseudo-Visium spots painted within 50 µm of their centres, density-normalized.
   const auto spots = ss::MakePseudoSpots(m);
@@ -125,7 +130,9 @@ TEST(PairSet, MoleculeSlidePair)
   {
     maxValue = std::max(maxValue, v);
   }
-  for (itk::ImageRegionConstIteratorWithIndex<ss::ExpressionImageType> it(pair.lr, pair.lr->GetBufferedRegion()); !it.IsAtEnd(); ++it)
+  for (itk::ImageRegionConstIteratorWithIndex<ss::ExpressionImageType> it(pair.lr, pair.lr->GetBufferedRegion());
+       !it.IsAtEnd();
+       ++it)
   {
     ss::PointType p;
     pair.lr->TransformIndexToPhysicalPoint(it.GetIndex(), p);
@@ -173,7 +180,8 @@ TEST(PairSet, SpotSlidePairIsProtocolOne)
   EXPECT_EQ(pair.grid.size[1], 8u);
   const auto hrValues = ss::NormalizeSpots(spots, genes, ss::ExpressionNormalization::Library());
   const auto coarse = ss::CoarsenSpotGrid(spots, 2);
-  const auto blockValues = ss::NormalizeSpots(coarse.blocks, genes, ss::ExpressionNormalization::Library(), &coarse.librarySize);
+  const auto blockValues =
+    ss::NormalizeSpots(coarse.blocks, genes, ss::ExpressionNormalization::Library(), &coarse.librarySize);
   const auto nearest = ss::SpotValuesFromBlocks(coarse, blockValues, 2);
   std::size_t holes = 0;
   for (std::size_t s = 0; s < spots.NumberOfSpots(); ++s)
@@ -205,7 +213,8 @@ TEST(PairSet, SpotSlidePairIsProtocolOne)
   ASSERT_TRUE(nodes.EvaluateAtArray(1, 1, corners) && nodes.EvaluateAtArray(2, 1, corners + 2));
   float lower[4];
   ASSERT_TRUE(nodes.EvaluateAtArray(1, 2, lower) && nodes.EvaluateAtArray(2, 2, lower + 2));
-  const double expected = 0.75 * 0.25 * corners[0] + 0.25 * 0.25 * corners[2] + 0.75 * 0.75 * lower[0] + 0.25 * 0.75 * lower[2];
+  const double expected =
+    0.75 * 0.25 * corners[0] + 0.25 * 0.25 * corners[2] + 0.75 * 0.75 * lower[0] + 0.25 * 0.75 * lower[2];
   EXPECT_NEAR(pair.base->GetPixel({ { 3, 4 } })[0], expected, 1e-5);
   EXPECT_NEAR(pair.cell->GetSpacing()[0], 50.0, 1e-9);
   EXPECT_EQ(pair.tissue->GetLargestPossibleRegion().GetSize(0), 3u);
@@ -213,7 +222,8 @@ TEST(PairSet, SpotSlidePairIsProtocolOne)
 
 TEST(PairSet, VisiumSpotSlidePairUsesTheDoubledGrid)
 {
-  const auto spots = sstest::MakeHexSpots(sstest::HexGrid(12, 8), 2, [](std::size_t g, int c, int r) { return 1.0 + g + c + r; });
+  const auto spots =
+    sstest::MakeHexSpots(sstest::HexGrid(12, 8), 2, [](std::size_t g, int c, int r) { return 1.0 + g + c + r; });
   const auto pair = ss::MakeSpotSlidePair("visium", spots, { 1 }, nullptr);
   EXPECT_NEAR(pair.grid.spacing[0], 50.0, 1e-6);
   EXPECT_NEAR(pair.grid.spacing[1], 50.0 * std::sqrt(3.0), 1e-6);
@@ -349,7 +359,8 @@ TEST(PairSet, PatchesAreWindowsOfTheMaps)
     for (unsigned x = 0; x < 8; ++x)
     {
       const ss::IndexType t = { { patch->tissueIndex[0] + x, patch->tissueIndex[1] + y } };
-      const float expected = pair.tissue->GetLargestPossibleRegion().IsInside(t) ? pair.tissue->GetPixel(t)[0] / 255.0f : 1.0f;
+      const float expected =
+        pair.tissue->GetLargestPossibleRegion().IsInside(t) ? pair.tissue->GetPixel(t)[0] / 255.0f : 1.0f;
       ASSERT_FLOAT_EQ(patch->tissue[y * 8 + x], expected);
     }
   }

@@ -27,9 +27,12 @@ inline ss::PointType P(double x, double y)
 /** A legacy-ST-like dataset: spots at array (col, row) for every listed position, pitch
  * 200 µm, 0.5 µm per pixel (so px = 2 · µm), positions = lattice + `originUm`; counts of
  * `genes` genes given by count(gene, col, row). */
-template <typename F>
-ss::SpotDataset MakeSquareSpots(const std::vector<std::pair<int, int>> & positions, std::size_t genes, F && count,
-                                double pitchUm = 200.0, ss::PointType originUm = P(1000, 500))
+template<typename F>
+ss::SpotDataset MakeSquareSpots(const std::vector<std::pair<int, int>> & positions,
+                                std::size_t genes,
+                                F && count,
+                                double pitchUm = 200.0,
+                                ss::PointType originUm = P(1000, 500))
 {
   ss::SpotDataset d;
   d.source = "synthetic-st";
@@ -82,7 +85,7 @@ inline std::vector<std::pair<int, int>> FullGrid(int w, int h, int col0 = 0, int
 
 /** A Visium-like dataset: (col, row) with col + row even, centre = origin + (col · 50, row ·
  * 86.6) µm, 55 µm spots, 100 µm pitch, 0.25 µm per pixel. */
-template <typename F>
+template<typename F>
 ss::SpotDataset MakeHexSpots(const std::vector<std::pair<int, int>> & positions, std::size_t genes, F && count)
 {
   ss::SpotDataset d;
@@ -135,7 +138,8 @@ inline std::vector<std::pair<int, int>> HexGrid(int cols, int rows)
 }
 
 /** Uniform random molecules of `genes` genes in [x0, x1) × [y0, y1), seeded. */
-inline ss::MoleculeTable RandomMolecules(std::size_t n, std::size_t genes, double x0, double y0, double x1, double y1, unsigned seed)
+inline ss::MoleculeTable
+RandomMolecules(std::size_t n, std::size_t genes, double x0, double y0, double x1, double y1, unsigned seed)
 {
   ss::MoleculeTable m;
   m.source = "synthetic-molecules";
@@ -155,7 +159,7 @@ inline ss::MoleculeTable RandomMolecules(std::size_t n, std::size_t genes, doubl
 }
 
 /** True when two images have the same buffered region and identical pixels (bitwise for float). */
-template <typename TImage>
+template<typename TImage>
 bool SamePixels(const TImage * a, const TImage * b)
 {
   if (a->GetBufferedRegion() != b->GetBufferedRegion())

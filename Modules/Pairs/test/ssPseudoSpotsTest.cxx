@@ -61,7 +61,11 @@ std::map<std::pair<long, long>, std::vector<int>> BruteForce(const ss::MoleculeT
 }
 
 /** Checks `d`'s counts against the brute force, matching spots by µm position. */
-void ExpectBruteForceCounts(const ss::SpotDataset & d, const ss::MoleculeTable & m, bool hexagonal, double pitch, double radius)
+void ExpectBruteForceCounts(const ss::SpotDataset & d,
+                            const ss::MoleculeTable & m,
+                            bool hexagonal,
+                            double pitch,
+                            double radius)
 {
   std::size_t inside = 0;
   const auto brute = BruteForce(m, hexagonal, pitch, radius, inside);

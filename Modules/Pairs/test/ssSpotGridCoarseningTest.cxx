@@ -26,9 +26,11 @@ ss::SpotDataset Array()
       positions.push_back(cr);
     }
   }
-  return sstest::MakeSquareSpots(positions, 3, [](std::size_t g, int c, int r) -> double {
-    return g == 0 ? c + 10 * r : g == 1 ? 1 + (c * r) % 3 : 100;
-  });
+  return sstest::MakeSquareSpots(positions,
+                                 3,
+                                 [](std::size_t g, int c, int r) -> double {
+                                   return g == 0 ? c + 10 * r : g == 1 ? 1 + (c * r) % 3 : 100;
+                                 });
 }
 
 std::size_t SpotAt(const ss::SpotDataset & d, int col, int row)
@@ -129,9 +131,8 @@ TEST(SpotGridCoarsening, FloorDivisionOfNegativeArrayCoordinates)
   EXPECT_EQ(ss::FloorDivide(-3, 2), -2);
   EXPECT_EQ(ss::FloorDivide(5, 3), 1);
   EXPECT_EQ(ss::BlockOfArrayPosition(-1, -3, 2, ss::SpotLattice::Square), std::make_pair(-1, -2));
-  const auto d = sstest::MakeSquareSpots({ { -1, -1 }, { 0, -1 }, { -2, 0 }, { 1, 1 } }, 1, [](std::size_t, int c, int) {
-    return c + 5.0;
-  });
+  const auto d = sstest::MakeSquareSpots(
+    { { -1, -1 }, { 0, -1 }, { -2, 0 }, { 1, 1 } }, 1, [](std::size_t, int c, int) { return c + 5.0; });
   const auto c = ss::CoarsenSpotGrid(d, 2);
   // (-1,-1) and (-2, 0)... : blocks (-1,-1), (0,-1), (-1,0), (0,0).
   EXPECT_EQ(c.blocks.spots.id, (std::vector<std::string>{ "-1x-1", "0x-1", "-1x0", "0x0" }));
@@ -144,7 +145,8 @@ TEST(SpotGridCoarsening, VisiumBlocksUseTheOffsetGrid)
   EXPECT_EQ(ss::OffsetCoordinates(5, 1, ss::SpotLattice::Hexagonal), std::make_pair(2, 1));
   EXPECT_EQ(ss::OffsetCoordinates(4, 0, ss::SpotLattice::Hexagonal), std::make_pair(2, 0));
   EXPECT_EQ(ss::BlockOfArrayPosition(7, 3, 2, ss::SpotLattice::Hexagonal), std::make_pair(1, 1));
-  const auto d = sstest::MakeHexSpots(sstest::HexGrid(8, 4), 1, [](std::size_t, int c, int r) { return 1.0 + c + 3 * r; });
+  const auto d =
+    sstest::MakeHexSpots(sstest::HexGrid(8, 4), 1, [](std::size_t, int c, int r) { return 1.0 + c + 3 * r; });
   ASSERT_EQ(d.NumberOfSpots(), 16u);
   const auto c = ss::CoarsenSpotGrid(d, 2);
   ASSERT_EQ(c.blocks.NumberOfSpots(), 4u);
@@ -172,7 +174,8 @@ TEST(SpotGridCoarsening, VisiumBlocksUseTheOffsetGrid)
     const auto ck = ss::CoarsenSpotGrid(big, k);
     for (std::size_t s = 0; s < big.NumberOfSpots(); ++s)
     {
-      const auto b = ss::BlockLatticeCoordinates(big.spots.arrayCol[s], big.spots.arrayRow[s], k, ss::SpotLattice::Hexagonal);
+      const auto b =
+        ss::BlockLatticeCoordinates(big.spots.arrayCol[s], big.spots.arrayRow[s], k, ss::SpotLattice::Hexagonal);
       const std::size_t own = ck.blockOfSpot[s];
       EXPECT_LT(std::abs(b[0] - ck.blocks.spots.arrayCol[own]), 0.5) << k << " " << big.spots.id[s];
       EXPECT_LT(std::abs(b[1] - ck.blocks.spots.arrayRow[own]), 0.5) << k << " " << big.spots.id[s];
@@ -184,7 +187,8 @@ TEST(SpotGridCoarsening, SpotValuesFromBlocksIsTheNearestBaseline)
 {
   const auto d = Array();
   const auto c = ss::CoarsenSpotGrid(d, 2);
-  const auto blockValues = ss::NormalizeSpots(c.blocks, { 0, 1 }, ss::ExpressionNormalization::Library(), &c.librarySize);
+  const auto blockValues =
+    ss::NormalizeSpots(c.blocks, { 0, 1 }, ss::ExpressionNormalization::Library(), &c.librarySize);
   const auto perSpot = ss::SpotValuesFromBlocks(c, blockValues, 2);
   ASSERT_EQ(perSpot.size(), 2 * d.NumberOfSpots());
   const std::size_t s = SpotAt(d, 3, 2); // block 1x1: gene 0 = 77 of library 381

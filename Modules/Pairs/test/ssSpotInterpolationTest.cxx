@@ -11,8 +11,8 @@
 
 #include <cmath>
 
-using sstest::P;
 using ss::InterpolationMethod;
+using sstest::P;
 
 namespace
 {
@@ -22,7 +22,7 @@ double Linear(double col, double row)
 }
 
 /** Values of `f` at every spot's array position, plus a second, constant component. */
-template <typename F>
+template<typename F>
 std::vector<float> ValuesAtNodes(const ss::SpotDataset & d, F && f)
 {
   std::vector<float> v;
@@ -91,7 +91,8 @@ TEST(SpotInterpolation, NearestTakesTheNodeValueAndReproducesBlocks)
   EXPECT_FALSE(nearest.EvaluateAtArray(8.6, 0, out));
 
   // HR spots mapped onto their blocks' lattice land on their own block: protocol 1's nearest.
-  const auto hr = sstest::MakeSquareSpots(sstest::FullGrid(9, 7, -2, 0), 1, [](std::size_t, int c, int r) { return 1.0 + c * c + 7 * r; });
+  const auto hr = sstest::MakeSquareSpots(
+    sstest::FullGrid(9, 7, -2, 0), 1, [](std::size_t, int c, int r) { return 1.0 + c * c + 7 * r; });
   for (const int k : { 2, 3, 4 })
   {
     const auto coarse = ss::CoarsenSpotGrid(hr, k);
@@ -103,7 +104,8 @@ TEST(SpotInterpolation, NearestTakesTheNodeValueAndReproducesBlocks)
     const ss::SpotInterpolator blocks(coarse.blocks, blockValues, 1, InterpolationMethod::Nearest);
     for (std::size_t s = 0; s < hr.NumberOfSpots(); ++s)
     {
-      const auto a = ss::BlockLatticeCoordinates(hr.spots.arrayCol[s], hr.spots.arrayRow[s], k, ss::SpotLattice::Square);
+      const auto a =
+        ss::BlockLatticeCoordinates(hr.spots.arrayCol[s], hr.spots.arrayRow[s], k, ss::SpotLattice::Square);
       float v = 0;
       ASSERT_TRUE(blocks.EvaluateAtArray(a[0], a[1], &v));
       EXPECT_EQ(v, blockValues[coarse.blockOfSpot[s]]) << "k " << k << " spot " << hr.spots.id[s];
@@ -201,7 +203,9 @@ TEST(SpotInterpolation, EvaluateOnAGridInMicrons)
   bilinear.EvaluateOnGrid(grid, image, mask);
   EXPECT_TRUE(ss::GridGeometry::FromImage(image).SameAs(grid));
   std::size_t valid = 0;
-  for (itk::ImageRegionConstIteratorWithIndex<ss::ExpressionImageType> it(image, image->GetBufferedRegion()); !it.IsAtEnd(); ++it)
+  for (itk::ImageRegionConstIteratorWithIndex<ss::ExpressionImageType> it(image, image->GetBufferedRegion());
+       !it.IsAtEnd();
+       ++it)
   {
     const auto p = grid.IndexToPhysical(static_cast<double>(it.GetIndex()[0]), static_cast<double>(it.GetIndex()[1]));
     const double c = (p[0] - 1000) / 200, r = (p[1] - 500) / 200;
@@ -217,6 +221,14 @@ TEST(SpotInterpolation, EvaluateOnAGridInMicrons)
   float out[2];
   ASSERT_TRUE(bilinear.EvaluateAtMicrons(P(1300, 700), out));
   EXPECT_NEAR(out[0], Linear(1.5, 1), 1e-5);
+  std::vector<unsigned char> ok;
+  const auto many = bilinear.EvaluateAtArrayPositions({ P(1.5, 1), P(-3, 0), P(6.25, 4.5) }, &ok);
+  ASSERT_EQ(many.size(), 6u);
+  EXPECT_EQ(ok, (std::vector<unsigned char>{ 1, 0, 1 }));
+  EXPECT_NEAR(many[0], Linear(1.5, 1), 1e-5);
+  EXPECT_EQ(many[2], 0.0f);
+  EXPECT_NEAR(many[4], Linear(6.25, 4.5), 1e-5);
+  EXPECT_NEAR(many[5], 2.0f, 1e-6);
 }
 
 TEST(SpotInterpolation, RejectsWhatHasNoLattice)
@@ -224,11 +236,13 @@ TEST(SpotInterpolation, RejectsWhatHasNoLattice)
   auto d = Square();
   d.lattice = ss::SpotLattice::Irregular;
   EXPECT_THROW(ss::SpotInterpolator(d, ValuesAtNodes(d, Linear), 2, InterpolationMethod::Bilinear), ss::InputError);
-  auto hex = sstest::MakeHexSpots({ { 0, 0 }, { 2, 0 }, { 1, 1 }, { 2, 1 } }, 1, [](std::size_t, int, int) { return 1.0; });
+  auto hex =
+    sstest::MakeHexSpots({ { 0, 0 }, { 2, 0 }, { 1, 1 }, { 2, 1 } }, 1, [](std::size_t, int, int) { return 1.0; });
   EXPECT_THROW(ss::SpotInterpolator(hex, ValuesAtNodes(hex, Linear), 2, InterpolationMethod::Nearest), ss::InputError)
     << "(2, 1) is no Visium position";
   auto twice = Square({ { 0, 0 }, { 1, 0 }, { 0, 1 }, { 1, 0 } });
-  EXPECT_THROW(ss::SpotInterpolator(twice, ValuesAtNodes(twice, Linear), 2, InterpolationMethod::Nearest), ss::InputError);
+  EXPECT_THROW(ss::SpotInterpolator(twice, ValuesAtNodes(twice, Linear), 2, InterpolationMethod::Nearest),
+               ss::InputError);
   const auto square = Square();
   EXPECT_THROW(ss::SpotInterpolator(square, { 1.0f }, 2, InterpolationMethod::Nearest), std::invalid_argument);
   EXPECT_EQ(ss::InterpolationMethodFromString("BSpline"), InterpolationMethod::BSpline);

@@ -72,7 +72,7 @@ long BruteNearest(const std::vector<ss::PointType> & centres, const ss::PointTyp
 }
 
 /** Checks every pixel of the filter's outputs against `expectedSpot(p)`. */
-template <typename F>
+template<typename F>
 void ExpectSpots(Filter * filter, const Spots & s, F && expectedSpot)
 {
   const auto * out = filter->GetOutput();
@@ -233,9 +233,8 @@ TEST(SpotRasterizationImageFilter, RotatedGridAndReferenceImage)
 
 TEST(SpotRasterizationImageFilter, SetSpotsNormalizesAndTakesGeometry)
 {
-  const auto d = sstest::MakeSquareSpots(sstest::FullGrid(3, 2), 2, [](std::size_t g, int c, int r) {
-    return static_cast<double>(g == 0 ? c + 1 : 3 + r);
-  });
+  const auto d = sstest::MakeSquareSpots(
+    sstest::FullGrid(3, 2), 2, [](std::size_t g, int c, int r) { return static_cast<double>(g == 0 ? c + 1 : 3 + r); });
   auto filter = Filter::New();
   filter->SetSpots(d, { 0 }, ss::ExpressionNormalization::Library());
   EXPECT_EQ(filter->GetPitchUm(), 200.0);
