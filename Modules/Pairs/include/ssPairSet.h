@@ -55,7 +55,8 @@ struct SuperSpotPairs_EXPORT PairSet
   ExpressionNormalization normalization;
   std::vector<SlidePair> slides;
 
-  /** Writes the folder (created; a non-empty one only with `overwrite`). */
+  /** Writes the folder (created; a non-empty one only with `overwrite`, whose old manifest is
+   * removed first; map files of slides beyond this set's are left, unreferenced). */
   void Save(const std::string & folder, bool overwrite = false) const;
   /** Reads a folder written by Save; InputError naming the file and field on any mismatch. */
   static PairSet Load(const std::string & folder);
