@@ -371,8 +371,10 @@ void AddHer2stScores(ResultsTable & results,
     }
     if (!undefined.empty())
     {
-      LogWarning(section.name + ", " + method + ": " + metric + " is undefined (constant map) for " +
-                 std::to_string(undefined.size()) + " gene(s), left out of the means: " + Join(undefined, ", "));
+      LogWarning(section.name + ", " + method + ": " + metric + " is undefined for " +
+                 std::to_string(undefined.size()) + " gene(s) (a constant map" +
+                 (std::string(metric) == "ssim" ? ", or a grid smaller than 7 x 7" : "") +
+                 "), left out of the means: " + Join(undefined, ", "));
     }
   }
 }
