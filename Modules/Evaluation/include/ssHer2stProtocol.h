@@ -39,9 +39,10 @@ struct SuperSpotEvaluation_EXPORT Her2stSection
   std::vector<std::size_t> blockOfSpot; ///< index into the LR blocks
 
   // --- LR: one block per (x // 2, y // 2) holding at least one spot, ordered by (block y, block x)
-  /** The LR spots the model sees: platform "coarsened", id "{bx}x{by}", arrayCol/arrayRow =
-   * (bx, by), positionPx / positionUm = mean of its spots', inTissue = any of its spots',
-   * counts = raw counts of ALL genes summed over its spots, pitch and diameter × 2. */
+  /** The LR spots the model sees: ss::CoarsenSpotGrid(dataset, 2).blocks (Modules/Pairs):
+   * platform "coarsened", id "{bx}x{by}", arrayCol/arrayRow = (bx, by), positionPx / positionUm
+   * = mean of its spots', inTissue = any of its spots', counts = raw counts of ALL genes summed
+   * over its spots, pitch and diameter x 2, frame's array grid on the nominal block centres. */
   SpotDataset blocks;
   std::vector<double> blockLibrarySize; ///< summed library size of its spots
   std::vector<float> blockValues;       ///< block-major values of the panel genes, with the summed library
@@ -68,13 +69,15 @@ struct SuperSpotEvaluation_EXPORT Her2stSection
 SuperSpotEvaluation_EXPORT std::vector<std::string> ReadHer2stPanel(const std::string & path);
 
 /** Prepares `dataset` (a section as ss::ReadLegacyST gives it: spot ids "{x}x{y}", all genes,
- * raw counts) for the protocol. InputError naming the dataset when a spot id is not "{x}x{y}",
- * two spots share a position, a spot has no counts, or a panel gene is missing. */
+ * raw counts, arrayCol/arrayRow = the ids' x, y) for the protocol. InputError naming the dataset
+ * when a spot id is not "{x}x{y}" or disagrees with the spot's array position, two spots share
+ * a position, a spot has no counts, or a panel gene is missing. */
 SuperSpotEvaluation_EXPORT Her2stSection MakeHer2stSection(const std::string & name,
                                                            const SpotDataset & dataset,
                                                            const std::vector<std::string> & panel);
 
-/** Baseline `nearest`: each HR spot takes its block's value. Spot-major, like `truth`. */
+/** Baseline `nearest`: each HR spot takes its block's value. Spot-major, like `truth`.
+ * (Pairs' SpotInterpolator, Nearest, at BlockLatticeCoordinates(x, y, 2) of each spot.) */
 SuperSpotEvaluation_EXPORT std::vector<float> PredictNearest(const Her2stSection & section);
 
 /** Baseline `bilinear`: bilinear interpolation between block centres, normalized over the
@@ -82,7 +85,8 @@ SuperSpotEvaluation_EXPORT std::vector<float> PredictNearest(const Her2stSection
  * (2bx + 0.5, 2by + 0.5) on the regular block lattice; spot (x, y) sits at block coordinates
  * u = (x - 0.5) / 2, v = (y - 0.5) / 2 and takes sum_b w_b value_b / sum_b w_b over the four
  * surrounding blocks that exist, w_b = (1 - |u - bx|)(1 - |v - by|). Its own block always has
- * weight 9/16, so the sum is never empty. Interpolates the log1p values. Spot-major. */
+ * weight 9/16, so the sum is never empty. Interpolates the log1p values. Spot-major.
+ * (Pairs' SpotInterpolator, Bilinear, at BlockLatticeCoordinates(x, y, 2) of each spot.) */
 SuperSpotEvaluation_EXPORT std::vector<float> PredictBilinear(const Her2stSection & section);
 
 /** Per-gene metrics of one method on one section (one entry per panel gene). */

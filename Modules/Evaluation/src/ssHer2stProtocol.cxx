@@ -1,14 +1,16 @@
 #include "ssHer2stProtocol.h"
 
 #include "ssError.h"
+#include "ssExpressionNormalization.h"
 #include "ssFiles.h"
 #include "ssProgress.h"
+#include "ssSpotGridCoarsening.h"
+#include "ssSpotInterpolation.h"
 #include "ssTextTable.h"
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <map>
 #include <set>
 #include <stdexcept>
 
@@ -16,12 +18,6 @@ namespace ss
 {
 namespace
 {
-
-/** Python's // for the block of a possibly negative array position. */
-int FloorDivide(int a, int k)
-{
-  return a >= 0 ? a / k : -((-a + k - 1) / k);
-}
 
 bool ParseSpotId(const std::string & id, int & x, int & y)
 {
@@ -36,33 +32,32 @@ bool ParseSpotId(const std::string & id, int & x, int & y)
   return rx.ec == std::errc() && rx.ptr == id.data() + cut && ry.ec == std::errc() && ry.ptr == end;
 }
 
-float LogNormalized(double count, double library)
+/** Evaluates the blocks' interpolator at every HR spot, on the block lattice of
+ * BENCHMARK.md protocol 1 (Pairs' BlockLatticeCoordinates: block nodes at the centres of
+ * full blocks). Spot-major. */
+std::vector<float> InterpolateBlocks(const Her2stSection & section, InterpolationMethod method)
 {
-  return static_cast<float>(std::log1p(count / library * Her2stLibraryTarget));
-}
-
-/** The LR spots' frame: the section's pixel frame, with an array-grid fit of the block
- * lattice from the blocks' mean positions when they allow one (the HR fit would map block
- * indices to the wrong place). */
-CoordinateFrame BlockFrame(const SpotDataset & dataset, const SpotTable & blocks)
-{
-  CoordinateFrame frame = CoordinateFrame::FromAffine(dataset.frame.GetPixelToMicrons(), dataset.frame.GetOrigin());
-  frame.SetHiresScale(dataset.frame.GetHiresScale());
-  frame.SetLowresScale(dataset.frame.GetLowresScale());
-  if (blocks.positionPx.size() == blocks.Size() && blocks.Size() >= 3)
+  const SpotInterpolator interpolator(
+    section.blocks, section.blockValues, static_cast<unsigned int>(section.NumberOfGenes()), method);
+  std::vector<PointType> positions;
+  positions.reserve(section.NumberOfSpots());
+  for (std::size_t s = 0; s < section.NumberOfSpots(); ++s)
   {
-    std::vector<double> cols(blocks.arrayCol.begin(), blocks.arrayCol.end());
-    std::vector<double> rows(blocks.arrayRow.begin(), blocks.arrayRow.end());
-    try
+    positions.push_back(
+      BlockLatticeCoordinates(section.spotX[s], section.spotY[s], Her2stBlockSize, SpotLattice::Square));
+  }
+  std::vector<unsigned char> valid;
+  auto values = interpolator.EvaluateAtArrayPositions(positions, &valid);
+  for (std::size_t s = 0; s < valid.size(); ++s)
+  {
+    if (!valid[s])
     {
-      frame.FitArrayGrid(cols, rows, blocks.positionPx);
-    }
-    catch (const std::invalid_argument &)
-    {
-      // Collinear blocks: the LR spots keep their positions, without an array-grid fit.
+      // Cannot happen: every spot's own block exists and carries positive weight.
+      throw std::logic_error("HER2ST " + ToString(method) + " baseline: spot " + section.spotIds[s] +
+                             " got no value from its blocks");
     }
   }
-  return frame;
+  return values;
 }
 
 void RequirePredictions(const Her2stSection & section, const std::vector<float> & predictions, const char * what)
@@ -134,7 +129,6 @@ Her2stSection MakeHer2stSection(const std::string & name,
   }
   const auto panelIndex = dataset.GeneIndices(panel, where);
   const std::size_t nSpots = dataset.NumberOfSpots();
-  const std::size_t nGenes = panel.size();
   if (nSpots == 0)
   {
     SS_INPUT_ERROR(where, "spots", "the section has no spots", "give a section with measured spots");
@@ -166,6 +160,16 @@ Her2stSection MakeHer2stSection(const std::string & name,
                      "two spots sit at array position " + dataset.spots.id[s],
                      "give each array position one spot");
     }
+    // The coarsening reads the array position from arrayCol/arrayRow; the protocol defines
+    // it by the id. ss::ReadLegacyST makes them one and the same; anything else is refused.
+    if (dataset.spots.arrayCol.size() != nSpots || dataset.spots.arrayRow.size() != nSpots ||
+        dataset.spots.arrayCol[s] != section.spotX[s] || dataset.spots.arrayRow[s] != section.spotY[s])
+    {
+      SS_INPUT_ERROR(where,
+                     "array position",
+                     "spot " + dataset.spots.id[s] + " has no array column/row equal to its id's x, y",
+                     "read the section with ss::ReadLegacyST, which takes the array grid from the ids");
+    }
     if (!(section.spotLibrarySize[s] > 0))
     {
       SS_INPUT_ERROR(where,
@@ -181,147 +185,27 @@ Her2stSection MakeHer2stSection(const std::string & name,
   section.gridWidth = static_cast<std::size_t>(*xRange.second - *xRange.first + 1);
   section.gridHeight = static_cast<std::size_t>(*yRange.second - *yRange.first + 1);
 
-  const std::vector<float> panelCounts = dataset.counts.DenseSpotMajor(panelIndex);
-  section.truth.resize(nSpots * nGenes);
-  for (std::size_t s = 0; s < nSpots; ++s)
-  {
-    for (std::size_t g = 0; g < nGenes; ++g)
-    {
-      section.truth[s * nGenes + g] = LogNormalized(panelCounts[s * nGenes + g], section.spotLibrarySize[s]);
-    }
-  }
+  const auto normalization = ExpressionNormalization::Library(Her2stLibraryTarget);
+  section.truth = NormalizeSpots(dataset, panelIndex, normalization);
 
-  // LR blocks, ordered by (block y, block x).
-  std::map<std::pair<int, int>, std::vector<std::size_t>> members; // (by, bx) -> spots
-  for (std::size_t s = 0; s < nSpots; ++s)
-  {
-    members[{ FloorDivide(section.spotY[s], Her2stBlockSize), FloorDivide(section.spotX[s], Her2stBlockSize) }]
-      .push_back(s);
-  }
-  const std::size_t nBlocks = members.size();
-  const bool havePositions = dataset.spots.positionPx.size() == nSpots && dataset.spots.positionUm.size() == nSpots;
-  section.blockOfSpot.resize(nSpots);
-  section.blockLibrarySize.assign(nBlocks, 0.0);
-  section.blockValues.resize(nBlocks * nGenes);
-  SpotDataset & lr = section.blocks;
-  lr.source = dataset.source;
-  lr.platform = "coarsened";
-  lr.genes = dataset.genes;
-  lr.counts.Reset(dataset.NumberOfGenes());
-  lr.spotDiameterUm = dataset.spotDiameterUm * Her2stBlockSize;
-  lr.pitchUm = dataset.pitchUm * Her2stBlockSize;
-  lr.lattice = SpotLattice::Square;
-  lr.spots.Reserve(nBlocks);
-  lr.notes.push_back(where + ": " + std::to_string(nSpots) + " spots summed over " + std::to_string(nBlocks) +
-                     " blocks of 2 x 2 array positions (BENCHMARK.md protocol 1)");
-  std::size_t b = 0;
-  for (const auto & [block, spots] : members)
-  {
-    std::map<std::int32_t, float> sums;
-    PointType px, um;
-    px.Fill(0);
-    um.Fill(0);
-    unsigned char inTissue = 0;
-    for (std::size_t s : spots)
-    {
-      section.blockOfSpot[s] = b;
-      section.blockLibrarySize[b] += section.spotLibrarySize[s];
-      dataset.counts.ForEachInSpot(s, [&](std::int32_t gene, float value) { sums[gene] += value; });
-      if (havePositions)
-      {
-        for (unsigned int d = 0; d < 2; ++d)
-        {
-          px[d] += dataset.spots.positionPx[s][d] / static_cast<double>(spots.size());
-          um[d] += dataset.spots.positionUm[s][d] / static_cast<double>(spots.size());
-        }
-      }
-      inTissue =
-        std::max<unsigned char>(inTissue, dataset.spots.inTissue.size() == nSpots ? dataset.spots.inTissue[s] : 1);
-    }
-    lr.counts.AppendSpot(std::vector<std::pair<std::int32_t, float>>(sums.begin(), sums.end()));
-    lr.spots.id.push_back(std::to_string(block.second) + "x" + std::to_string(block.first));
-    lr.spots.arrayCol.push_back(block.second);
-    lr.spots.arrayRow.push_back(block.first);
-    lr.spots.inTissue.push_back(inTissue);
-    if (havePositions)
-    {
-      lr.spots.positionPx.push_back(px);
-      lr.spots.positionUm.push_back(um);
-    }
-    for (std::size_t g = 0; g < nGenes; ++g)
-    {
-      const auto it = sums.find(static_cast<std::int32_t>(panelIndex[g]));
-      section.blockValues[b * nGenes + g] =
-        LogNormalized(it == sums.end() ? 0.0 : it->second, section.blockLibrarySize[b]);
-    }
-    ++b;
-  }
-  if (!havePositions)
-  {
-    lr.spots.positionPx.clear();
-    lr.spots.positionUm.clear();
-  }
-  lr.frame = BlockFrame(dataset, lr.spots);
-  lr.Validate();
+  // LR: Pairs' k x k coarsening (all genes summed, so the summed library size comes along).
+  SpotGridCoarsening coarsening = CoarsenSpotGrid(dataset, Her2stBlockSize);
+  section.blockOfSpot = std::move(coarsening.blockOfSpot);
+  section.blockLibrarySize = std::move(coarsening.librarySize);
+  section.blocks = std::move(coarsening.blocks);
+  // The blocks keep every gene in the dataset's order, so the panel indices carry over.
+  section.blockValues = NormalizeSpots(section.blocks, panelIndex, normalization, &section.blockLibrarySize);
   return section;
 }
 
 std::vector<float> PredictNearest(const Her2stSection & section)
 {
-  const std::size_t nGenes = section.NumberOfGenes();
-  std::vector<float> out(section.NumberOfSpots() * nGenes);
-  for (std::size_t s = 0; s < section.NumberOfSpots(); ++s)
-  {
-    std::copy_n(section.blockValues.begin() + static_cast<std::ptrdiff_t>(section.blockOfSpot[s] * nGenes),
-                nGenes,
-                out.begin() + static_cast<std::ptrdiff_t>(s * nGenes));
-  }
-  return out;
+  return InterpolateBlocks(section, InterpolationMethod::Nearest);
 }
 
 std::vector<float> PredictBilinear(const Her2stSection & section)
 {
-  const std::size_t nGenes = section.NumberOfGenes();
-  std::map<std::pair<int, int>, std::size_t> blockIndex; // (bx, by) -> block
-  for (std::size_t b = 0; b < section.NumberOfBlocks(); ++b)
-  {
-    blockIndex[{ section.blocks.spots.arrayCol[b], section.blocks.spots.arrayRow[b] }] = b;
-  }
-  std::vector<float> out(section.NumberOfSpots() * nGenes);
-  std::vector<double> acc(nGenes);
-  for (std::size_t s = 0; s < section.NumberOfSpots(); ++s)
-  {
-    const double u = (section.spotX[s] - 0.5) / Her2stBlockSize;
-    const double v = (section.spotY[s] - 0.5) / Her2stBlockSize;
-    const int u0 = static_cast<int>(std::floor(u));
-    const int v0 = static_cast<int>(std::floor(v));
-    const double fu = u - u0;
-    const double fv = v - v0;
-    std::fill(acc.begin(), acc.end(), 0.0);
-    double weight = 0;
-    for (int du = 0; du <= 1; ++du)
-    {
-      for (int dv = 0; dv <= 1; ++dv)
-      {
-        const double w = (du ? fu : 1 - fu) * (dv ? fv : 1 - fv);
-        const auto it = blockIndex.find({ u0 + du, v0 + dv });
-        if (w <= 0 || it == blockIndex.end())
-        {
-          continue;
-        }
-        weight += w;
-        for (std::size_t g = 0; g < nGenes; ++g)
-        {
-          acc[g] += w * section.blockValues[it->second * nGenes + g];
-        }
-      }
-    }
-    for (std::size_t g = 0; g < nGenes; ++g)
-    {
-      out[s * nGenes + g] = static_cast<float>(acc[g] / weight);
-    }
-  }
-  return out;
+  return InterpolateBlocks(section, InterpolationMethod::Bilinear);
 }
 
 Her2stScores ScoreHer2stSection(const Her2stSection & section, const std::vector<float> & predictions)

@@ -259,6 +259,9 @@ TEST(Her2stProtocol, BadSectionsAreInputErrors)
   auto samePlace = SmallSection();
   samePlace.spots.id[1] = "2x02";
   EXPECT_THROW(ss::MakeHer2stSection("S", samePlace, { "G0" }), ss::InputError);
+  auto moved = SmallSection();
+  moved.spots.arrayCol[4] = 7; // id 4x2, but array column 7: the coarsening would misplace it
+  EXPECT_THROW(ss::MakeHer2stSection("S", moved, { "G0" }), ss::InputError);
   EXPECT_THROW(ss::MakeHer2stSection("S", SmallSection(), { "G0", "NOPE" }), ss::InputError);
   auto empty = SmallSection();
   std::vector<float> dense(7 * 3, 1.f);
