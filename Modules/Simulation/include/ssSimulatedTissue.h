@@ -45,9 +45,10 @@ struct SuperSpotSimulation_EXPORT SimulatedCells
  * threads at once (the slide writers render tiles in parallel).
  *
  * Pixels: the H&E's full-resolution pixel (x, y) (x = column, y = row, centres at
- * integers) covers the µm square centred at ((x + ½)·s, (y + ½)·s), s = micronsPerPixel,
- * so the image's pixels tile the slide [0, width] × [0, height] µm exactly; GetFrame() is
- * that mapping.
+ * integers) is centred at (x·s, y·s) µm, s = micronsPerPixel: level-0 pixel (0, 0) at
+ * 0 µm, where the project's slide readers place a pyramidal TIFF (which stores no
+ * origin), so a slide written and read back needs no offset. GetFrame() is that mapping;
+ * the image has ceil(width / s) x ceil(height / s) pixels.
  */
 class SuperSpotSimulation_EXPORT SimulatedTissue : public std::enable_shared_from_this<SimulatedTissue>
 {

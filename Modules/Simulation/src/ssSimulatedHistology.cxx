@@ -159,12 +159,12 @@ void PaintCell(const RenderContext & ctx, std::uint32_t c, StainBuffers & b)
   const double extent = s.CellExtent(c);
   const double xc = cells.x[c];
   const double yc = cells.y[c];
-  const auto px0 = std::max<std::int64_t>(b.x0, static_cast<std::int64_t>(std::ceil((xc - extent) / mpp - 0.5)));
+  const auto px0 = std::max<std::int64_t>(b.x0, static_cast<std::int64_t>(std::ceil((xc - extent) / mpp)));
   const auto px1 =
-    std::min<std::int64_t>(b.x0 + b.width - 1, static_cast<std::int64_t>(std::floor((xc + extent) / mpp - 0.5)));
-  const auto py0 = std::max<std::int64_t>(b.y0, static_cast<std::int64_t>(std::ceil((yc - extent) / mpp - 0.5)));
+    std::min<std::int64_t>(b.x0 + b.width - 1, static_cast<std::int64_t>(std::floor((xc + extent) / mpp)));
+  const auto py0 = std::max<std::int64_t>(b.y0, static_cast<std::int64_t>(std::ceil((yc - extent) / mpp)));
   const auto py1 =
-    std::min<std::int64_t>(b.y0 + b.height - 1, static_cast<std::int64_t>(std::floor((yc + extent) / mpp - 0.5)));
+    std::min<std::int64_t>(b.y0 + b.height - 1, static_cast<std::int64_t>(std::floor((yc + extent) / mpp)));
   if (px0 > px1 || py0 > py1)
   {
     return;
@@ -189,11 +189,11 @@ void PaintCell(const RenderContext & ctx, std::uint32_t c, StainBuffers & b)
 
   for (auto py = py0; py <= py1; ++py)
   {
-    const double y = (py + 0.5) * mpp;
+    const double y = s.PxToUm(static_cast<double>(py));
     const std::size_t row = static_cast<std::size_t>(py - b.y0) * b.width;
     for (auto px = px0; px <= px1; ++px)
     {
-      const double x = (px + 0.5) * mpp;
+      const double x = s.PxToUm(static_cast<double>(px));
       const std::size_t i = row + static_cast<std::size_t>(px - b.x0);
       const double dx = x - xc;
       const double dy = y - yc;

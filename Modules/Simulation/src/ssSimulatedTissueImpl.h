@@ -89,7 +89,7 @@ struct SimulatedTissue::Impl
   /** Fibre direction θ in radians (defined modulo π). */
   double FibreAngle(double x, double y) const { return 0.5 * std::atan2(fibreSin.Sample(x, y), fibreCos.Sample(x, y)); }
 
-  double PxToUm(double p) const { return (p + 0.5) * parameters.micronsPerPixel; }
+  double PxToUm(double p) const { return p * parameters.micronsPerPixel; }
 };
 
 } // namespace ss

@@ -585,7 +585,9 @@ std::shared_ptr<const SimulatedTissue> TissueSimulator::Simulate() const
   pixelToMicrons.SetIdentity();
   pixelToMicrons *= mpp;
   PointType origin;
-  origin.Fill(mpp / 2); // pixel (0, 0) covers [0, mpp] x [0, mpp] µm
+  // Pixel (x, y) is centred at (x·s, y·s) µm: level-0 pixel (0, 0) at 0 µm, as the
+  // project's slide readers place a pyramidal TIFF, which cannot store an origin.
+  origin.Fill(0);
   s->frame = CoordinateFrame::FromAffine(pixelToMicrons, origin);
   s->widthPx = static_cast<std::size_t>(std::ceil(m_Parameters.widthUm / mpp - 1e-9));
   s->heightPx = static_cast<std::size_t>(std::ceil(m_Parameters.heightUm / mpp - 1e-9));

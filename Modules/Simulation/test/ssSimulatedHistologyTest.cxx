@@ -81,16 +81,16 @@ TEST(SimulatedHistology, ImageSourceGeometryAndStreaming)
   EXPECT_EQ(single->GetLargestPossibleRegion().GetSize(0), 600u);
   EXPECT_EQ(single->GetLargestPossibleRegion().GetSize(1), 600u);
   EXPECT_DOUBLE_EQ(single->GetSpacing()[0], 0.5);
-  EXPECT_DOUBLE_EQ(single->GetOrigin()[0], 0.25);
-  EXPECT_DOUBLE_EQ(single->GetOrigin()[1], 0.25);
+  EXPECT_DOUBLE_EQ(single->GetOrigin()[0], 0);
+  EXPECT_DOUBLE_EQ(single->GetOrigin()[1], 0);
   EXPECT_TRUE(single->GetDirection().GetVnlMatrix().is_identity());
-  // Pixel (x, y) is the µm square centred at ((x + ½)·0.5, (y + ½)·0.5), as the frame says.
+  // Pixel (x, y) is centred at (0.5 x, 0.5 y) µm, as the frame says.
   ss::PointType px;
   px[0] = 10;
   px[1] = 20;
   const auto um = tissue->GetFrame().FullResPxToMicrons(px);
-  EXPECT_DOUBLE_EQ(um[0], 5.25);
-  EXPECT_DOUBLE_EQ(um[1], 10.25);
+  EXPECT_DOUBLE_EQ(um[0], 5);
+  EXPECT_DOUBLE_EQ(um[1], 10);
 
   auto threaded = ss::SimulatedHEImageSource::New();
   threaded->SetTissue(tissue);
@@ -159,22 +159,17 @@ TEST(SimulatedHistology, BackgroundIsGlassAndTissueIsStained)
     for (std::uint32_t x = 0; x < 800; x += 3)
     {
       const auto * px = &image[(y * 800 + x) * 3];
-      if (!tissue->IsInTissue((x + 0.5) * 0.5, (y + 0.5) * 0.5) &&
-          tissue
-            ->CellsInBox(
-              [&]
-              {
-                ss::BoundingBox b;
-                b.Add((x + 0.5) * 0.5 - 40, (y + 0.5) * 0.5 - 40);
-                b.Add((x + 0.5) * 0.5 + 40, (y + 0.5) * 0.5 + 40);
-                return b;
-              }())
-            .empty())
+      const double ux = x * 0.5;
+      const double uy = y * 0.5;
+      ss::BoundingBox near; // no cell within 40 µm: glass, not a cell overhanging the edge
+      near.Add(ux - 40, uy - 40);
+      near.Add(ux + 40, uy + 40);
+      if (!tissue->IsInTissue(ux, uy) && tissue->CellsInBox(near).empty())
       {
         background += Darkness(px);
         ++nb;
       }
-      else if (tissue->IsInTissue((x + 0.5) * 0.5, (y + 0.5) * 0.5))
+      else if (tissue->IsInTissue(ux, uy))
       {
         stained += Darkness(px);
         ++ns;
@@ -209,14 +204,14 @@ TEST(SimulatedHistology, NucleiLookDifferentByType)
     {
       for (int dx = -8; dx <= 8; ++dx)
       {
-        const auto px = static_cast<int>(std::floor(cells.nucleusX[c] / 0.5)) + dx;
-        const auto py = static_cast<int>(std::floor(cells.nucleusY[c] / 0.5)) + dy;
+        const auto px = static_cast<int>(std::lround(cells.nucleusX[c] / 0.5)) + dx;
+        const auto py = static_cast<int>(std::lround(cells.nucleusY[c] / 0.5)) + dy;
         if (px < 0 || py < 0 || px >= static_cast<int>(side) || py >= static_cast<int>(side))
         {
           continue;
         }
-        const double ux = (px + 0.5) * 0.5 - cells.nucleusX[c];
-        const double uy = (py + 0.5) * 0.5 - cells.nucleusY[c];
+        const double ux = px * 0.5 - cells.nucleusX[c];
+        const double uy = py * 0.5 - cells.nucleusY[c];
         const double d = Darkness(&image[(static_cast<std::size_t>(py) * side + px) * 3]);
         if (ux * ux + uy * uy <= r * r)
         {
@@ -243,6 +238,7 @@ TEST(SimulatedHistology, NucleiLookDifferentByType)
   EXPECT_GT(darkness[2], darkness[0] + 20) << "lymphocytes are darker than tumour nuclei";
   EXPECT_GT(darkness[2], darkness[3] + 20) << "lymphocytes are darker than macrophages";
   EXPECT_GT(darkness[1], darkness[3] + 10) << "fibroblasts are darker than macrophages";
+  EXPECT_GT(darkArea[0], 1.5 * darkArea[1]) << "tumour nuclei look larger than fibroblast nuclei";
 }
 
 TEST(SimulatedHistology, HistologyCarriesImperfectInformationAboutExpression)
