@@ -43,8 +43,8 @@ void BM_Simulate1mm2(benchmark::State & state)
 }
 BENCHMARK(BM_Simulate1mm2)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-/** One 2048 x 2048 px RenderRegion call (one thread, as a tiled slide writer calls it) over
- * the middle of a 1.2 mm slide, which holds tumour, stroma, immune cells and fat. */
+/** One 2048 x 2048 px RenderRegion call over the middle of a 1.2 mm slide, which holds
+ * tumour, stroma, immune cells and fat; args: work units (threads over bands of rows). */
 void BM_Render2048Tile(benchmark::State & state)
 {
   auto simulator = ss::TissueSimulator::New();
@@ -54,13 +54,13 @@ void BM_Render2048Tile(benchmark::State & state)
   std::vector<std::uint8_t> rgb(static_cast<std::size_t>(side) * side * 3);
   for (auto _ : state)
   {
-    tissue->RenderRegion(176, 176, side, side, rgb.data());
+    tissue->RenderRegion(176, 176, side, side, rgb.data(), static_cast<unsigned int>(state.range(0)));
     benchmark::DoNotOptimize(rgb.data());
   }
   state.counters["Mpx/s"] =
     benchmark::Counter(static_cast<double>(side) * side * 1e-6, benchmark::Counter::kIsIterationInvariantRate);
 }
-BENCHMARK(BM_Render2048Tile)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Render2048Tile)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 } // namespace
 

@@ -106,14 +106,18 @@ public:
 
   /** Renders H&E pixels [x0, x0+width) x [y0, y0+height) of the full-resolution image as
    * row-major RGB bytes (width*height*3) into `rgb`. Any pixel comes out the same whatever
-   * rectangle it is rendered in (tiles never seam); pixels off the slide are background. */
+   * rectangle it is rendered in and whatever `workUnits` (tiles never seam); pixels off the
+   * slide are background. workUnits: threads over bands of 64 rows (0: ITK's default);
+   * keep 1 when calling from threads of an ITK pool (ITK pools do not nest). */
   void RenderRegion(std::int64_t x0,
                     std::int64_t y0,
                     std::uint32_t width,
                     std::uint32_t height,
-                    std::uint8_t * rgb) const;
-  /** RenderRegion as the callback the pyramidal slide writers take; it keeps this tissue alive. */
-  RGBRegionRenderer GetRenderer() const;
+                    std::uint8_t * rgb,
+                    unsigned int workUnits = 1) const;
+  /** RenderRegion as the callback the pyramidal slide writers take, with `workUnits`
+   * threads (0: ITK's default) for each call; it keeps this tissue alive. */
+  RGBRegionRenderer GetRenderer(unsigned int workUnits = 0) const;
   /** The whole slide (or `region`, in full-resolution px) as an image with spacing
    * micronsPerPixel, origin and direction from GetFrame(); refuses more than
    * MaxRenderImagePixels (8192², 192 MiB of RGB): use GetRenderer() with a tiled writer for

@@ -15,6 +15,8 @@
 #include "ssSimulatedTissue.h"
 #include "ssSimulatedTissueImpl.h"
 
+#include "itkMultiThreaderBase.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -300,17 +302,29 @@ void SimulatedTissue::RenderRegion(std::int64_t x0,
                                    std::int64_t y0,
                                    std::uint32_t width,
                                    std::uint32_t height,
-                                   std::uint8_t * rgb) const
+                                   std::uint8_t * rgb,
+                                   unsigned int workUnits) const
 {
-  // Bands of rows bound the stain buffers (5 floats per pixel) whatever the region's size.
+  // Bands of rows bound the stain buffers (5 floats per pixel) whatever the region's size;
+  // they are independent, so threads take every n-th band, each with its own buffers.
   constexpr std::uint32_t BandRows = 64;
   const RenderContext ctx(*m_Impl);
-  StainBuffers buffers;
-  for (std::uint32_t row = 0; row < height; row += BandRows)
-  {
-    const std::uint32_t rows = std::min(BandRows, height - row);
-    RenderBand(ctx, x0, y0 + row, width, rows, buffers, rgb + static_cast<std::size_t>(row) * width * 3);
-  }
+  const std::uint32_t bands = (height + BandRows - 1) / BandRows;
+  const std::uint32_t chunks = std::max(
+    1u, std::min(workUnits == 0 ? itk::MultiThreaderBase::GetGlobalDefaultNumberOfThreads() : workUnits, bands));
+  sim::ParallelFor(chunks,
+                   chunks,
+                   [&](std::size_t chunk)
+                   {
+                     StainBuffers buffers;
+                     for (std::uint32_t band = static_cast<std::uint32_t>(chunk); band < bands; band += chunks)
+                     {
+                       const std::uint32_t row = band * BandRows;
+                       const std::uint32_t rows = std::min(BandRows, height - row);
+                       RenderBand(
+                         ctx, x0, y0 + row, width, rows, buffers, rgb + static_cast<std::size_t>(row) * width * 3);
+                     }
+                   });
 }
 
 } // namespace ss

@@ -289,11 +289,12 @@ MaskImageType::Pointer SimulatedTissue::MakeCellTypeLabelImage(double spacingUm)
                         });
 }
 
-RGBRegionRenderer SimulatedTissue::GetRenderer() const
+RGBRegionRenderer SimulatedTissue::GetRenderer(unsigned int workUnits) const
 {
   auto self = shared_from_this();
-  return [self](std::int64_t x0, std::int64_t y0, std::uint32_t width, std::uint32_t height, std::uint8_t * rgb)
-  { self->RenderRegion(x0, y0, width, height, rgb); };
+  return
+    [self, workUnits](std::int64_t x0, std::int64_t y0, std::uint32_t width, std::uint32_t height, std::uint8_t * rgb)
+  { self->RenderRegion(x0, y0, width, height, rgb, workUnits); };
 }
 
 RGBImageType::Pointer SimulatedTissue::RenderImage(unsigned int workUnits) const

@@ -20,10 +20,11 @@ std::vector<std::uint8_t> Render(const ss::SimulatedTissue & tissue,
                                  std::int64_t x0,
                                  std::int64_t y0,
                                  std::uint32_t w,
-                                 std::uint32_t h)
+                                 std::uint32_t h,
+                                 unsigned int workUnits = 1)
 {
   std::vector<std::uint8_t> rgb(static_cast<std::size_t>(w) * h * 3);
-  tissue.RenderRegion(x0, y0, w, h, rgb.data());
+  tissue.RenderRegion(x0, y0, w, h, rgb.data(), workUnits);
   return rgb;
 }
 
@@ -44,6 +45,7 @@ TEST(SimulatedHistology, TilesAreExactlyPartsOfTheWhole)
   const std::uint32_t w = 530;
   const std::uint32_t h = 410;
   const auto whole = Render(*tissue, x0, y0, w, h);
+  EXPECT_EQ(Render(*tissue, x0, y0, w, h, 3), whole) << "threads over bands of rows";
   // Uneven tiles, as a pyramidal writer or ITK's streaming would cut them.
   const std::uint32_t cutsX[] = { 0, 1, 217, 333, w };
   const std::uint32_t cutsY[] = { 0, 129, 130, h };
@@ -315,7 +317,7 @@ TEST(SimulatedHistology, RendererOutlivesTheTissueHandle)
 {
   auto tissue = Simulate(Square(200, 3));
   const auto expected = Render(*tissue, 100, 100, 50, 40);
-  const ss::RGBRegionRenderer renderer = tissue->GetRenderer();
+  const ss::RGBRegionRenderer renderer = tissue->GetRenderer(2);
   tissue.reset();
   std::vector<std::uint8_t> rgb(50 * 40 * 3);
   renderer(100, 100, 50, 40, rgb.data());
