@@ -89,7 +89,17 @@ function(superspot_add_gtest target)
   gtest_discover_tests(${target}
     DISCOVERY_MODE PRE_TEST
     DISCOVERY_TIMEOUT 60
-    PROPERTIES ENVIRONMENT "${env}" LABELS "${labels}" TIMEOUT ${T_TIMEOUT})
+    PROPERTIES TIMEOUT ${T_TIMEOUT})
+  # gtest_discover_tests flattens PROPERTIES into one list, so list-valued properties
+  # lose all but their first item (a DATA test got no SUPERSPOT_DATA_DIR and no labels).
+  # Set them from a script CTest runs after the discovered tests exist: their names are
+  # in <target>_TESTS there.
+  set(properties_file ${CMAKE_CURRENT_BINARY_DIR}/${target}_properties.cmake)
+  file(WRITE ${properties_file}
+    "if(${target}_TESTS)\n"
+    "  set_tests_properties(\${${target}_TESTS} PROPERTIES ENVIRONMENT [==[${env}]==] LABELS [==[${labels}]==])\n"
+    "endif()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${properties_file})
 endfunction()
 
 # superspot_add_benchmark(<target> SOURCES <files>... LIBS <libs>...)

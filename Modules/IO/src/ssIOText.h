@@ -1,0 +1,47 @@
+#ifndef ssIOText_h
+#define ssIOText_h
+
+// Internal to SuperSpotIO: small text helpers shared by the readers and writers.
+
+#include "SuperSpotIOExport.h"
+
+#include <functional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ss
+{
+namespace io
+{
+
+/** Shortest decimal text that reads back as the same double ("9811", "0.61503"). */
+SuperSpotIO_EXPORT void AppendNumber(std::string & out, double value);
+/** Shortest decimal text that reads back as the same float. */
+SuperSpotIO_EXPORT void AppendFloat(std::string & out, float value);
+SuperSpotIO_EXPORT std::string NumberText(double value);
+
+/** Writes `path` atomically through `write`, gzip-compressed when `gzip`; the
+ * stream is never held in memory as one string (transcript tables are large). */
+SuperSpotIO_EXPORT void WriteStreamAtomically(const std::string & path,
+                                              bool gzip,
+                                              const std::function<void(std::ostream &)> & write);
+
+/** "a, b, c, ... (12 in all)": the first `n` of `items` for messages. */
+SuperSpotIO_EXPORT std::string FirstFew(const std::vector<std::string> & items, std::size_t n = 5);
+
+/** Makes `names` unique in place: every member of a group of equal names becomes
+ * "NAME (ID)" with its id (or "NAME #k" when ids do not tell them apart).
+ * Returns the names that were duplicated, for a note. */
+SuperSpotIO_EXPORT std::vector<std::string> MakeNamesUnique(std::vector<std::string> & names,
+                                                            const std::vector<std::string> & ids);
+
+/** True if `text` ends with `suffix` (case-insensitive). */
+SuperSpotIO_EXPORT bool EndsWith(std::string_view text, std::string_view suffix);
+SuperSpotIO_EXPORT bool StartsWith(std::string_view text, std::string_view prefix);
+
+} // namespace io
+} // namespace ss
+
+#endif
