@@ -218,9 +218,8 @@ int SimulatedTissue::DomainAt(double x, double y) const
 
 namespace
 {
-MaskImageType::Pointer MakeLabelImage(const BoundingBox & bounds,
-                                      double spacingUm,
-                                      const std::function<unsigned char(double, double)> & label)
+/** An empty (0) label image over `bounds`, pixels of `spacingUm` on the global lattice. */
+MaskImageType::Pointer MakeLabelGrid(const BoundingBox & bounds, double spacingUm)
 {
   if (!(spacingUm > 0) || !std::isfinite(spacingUm))
   {
@@ -229,7 +228,14 @@ MaskImageType::Pointer MakeLabelImage(const BoundingBox & bounds,
   const auto grid = GridGeometry::Covering(bounds, spacingUm);
   auto image = MaskImageType::New();
   grid.ApplyTo(image);
-  image->Allocate();
+  image->Allocate(true);
+  return image;
+}
+} // namespace
+
+MaskImageType::Pointer SimulatedTissue::MakeDomainLabelImage(double spacingUm) const
+{
+  auto image = MakeLabelGrid(GetBoundsUm(), spacingUm);
   const auto region = image->GetBufferedRegion();
   sim::ParallelFor(region.GetSize(1),
                    0,
@@ -242,51 +248,59 @@ MaskImageType::Pointer MakeLabelImage(const BoundingBox & bounds,
                      {
                        PointType p;
                        image->TransformIndexToPhysicalPoint(it.GetIndex(), p);
-                       it.Set(label(p[0], p[1]));
+                       it.Set(static_cast<unsigned char>(m_Impl->DomainAt(p[0], p[1]) + 1));
                      }
                    });
   return image;
 }
-} // namespace
-
-MaskImageType::Pointer SimulatedTissue::MakeDomainLabelImage(double spacingUm) const
-{
-  return MakeLabelImage(GetBoundsUm(),
-                        spacingUm,
-                        [this](double x, double y) { return static_cast<unsigned char>(m_Impl->DomainAt(x, y) + 1); });
-}
 
 MaskImageType::Pointer SimulatedTissue::MakeCellTypeLabelImage(double spacingUm) const
 {
-  const auto & s = *m_Impl;
-  double maxRadius = 0;
-  for (const float r : s.cells.radius)
+  auto image = MakeLabelGrid(GetBoundsUm(), spacingUm);
+  const auto & cells = m_Impl->cells;
+  const auto region = image->GetBufferedRegion();
+  // Each cell paints the pixel centres inside its body; where bodies overlap, the cell
+  // with the smallest distance relative to its radius wins (the lower index on ties).
+  std::vector<float> best(region.GetNumberOfPixels(), 1.0f);
+  for (std::size_t c = 0; c < cells.Size(); ++c)
   {
-    maxRadius = std::max(maxRadius, static_cast<double>(r));
+    const double r = cells.radius[c];
+    PointType lo;
+    PointType hi;
+    lo[0] = cells.x[c] - r;
+    lo[1] = cells.y[c] - r;
+    hi[0] = cells.x[c] + r;
+    hi[1] = cells.y[c] + r;
+    const auto a = image->TransformPhysicalPointToContinuousIndex<double>(lo);
+    const auto b = image->TransformPhysicalPointToContinuousIndex<double>(hi);
+    const auto i0 =
+      std::max<itk::IndexValueType>(region.GetIndex(0), static_cast<itk::IndexValueType>(std::ceil(a[0])));
+    const auto j0 =
+      std::max<itk::IndexValueType>(region.GetIndex(1), static_cast<itk::IndexValueType>(std::ceil(a[1])));
+    const auto i1 =
+      std::min<itk::IndexValueType>(region.GetUpperIndex()[0], static_cast<itk::IndexValueType>(std::floor(b[0])));
+    const auto j1 =
+      std::min<itk::IndexValueType>(region.GetUpperIndex()[1], static_cast<itk::IndexValueType>(std::floor(b[1])));
+    for (auto j = j0; j <= j1; ++j)
+    {
+      for (auto i = i0; i <= i1; ++i)
+      {
+        const IndexType index{ { i, j } };
+        PointType p;
+        image->TransformIndexToPhysicalPoint(index, p);
+        const double dx = p[0] - cells.x[c];
+        const double dy = p[1] - cells.y[c];
+        const auto d = static_cast<float>(std::sqrt(dx * dx + dy * dy) / r);
+        const auto k = image->ComputeOffset(index);
+        if (d < best[k])
+        {
+          best[k] = d;
+          image->GetBufferPointer()[k] = static_cast<unsigned char>(cells.type[c] + 1);
+        }
+      }
+    }
   }
-  return MakeLabelImage(GetBoundsUm(),
-                        spacingUm,
-                        [&s, maxRadius](double x, double y)
-                        {
-                          double best = 1;
-                          int type = -1;
-                          s.index.ForEachIn(x - maxRadius,
-                                            y - maxRadius,
-                                            x + maxRadius,
-                                            y + maxRadius,
-                                            [&](std::uint32_t c)
-                                            {
-                                              const double dx = x - s.cells.x[c];
-                                              const double dy = y - s.cells.y[c];
-                                              const double d = std::sqrt(dx * dx + dy * dy) / s.cells.radius[c];
-                                              if (d < best)
-                                              {
-                                                best = d;
-                                                type = s.cells.type[c];
-                                              }
-                                            });
-                          return static_cast<unsigned char>(type + 1);
-                        });
+  return image;
 }
 
 RGBRegionRenderer SimulatedTissue::GetRenderer(unsigned int workUnits) const

@@ -317,7 +317,11 @@ TileCells DrawTileCells(const SimulatedTissue::Impl & s, std::size_t tx, std::si
     const double proliferation = out.activity[out.activity.size() - M];
 
     const double radius = tp.cellRadiusUm * LogNormalFactor(engine, tp.cellRadiusCv);
-    const bool onSlide = x >= radius && y >= radius && x <= p.widthUm - radius && y <= p.heightUm - radius;
+    if (x < radius || y < radius || x > p.widthUm - radius || y > p.heightUm - radius)
+    {
+      out.activity.resize(out.activity.size() - M); // cut by the slide's edge
+      continue;
+    }
     double nucleus = tp.nucleusRadiusUm * LogNormalFactor(engine, tp.nucleusRadiusCv) *
                      std::exp(p.nucleusModuleCoupling * proliferation);
     nucleus = std::min(nucleus, 0.9 * radius);
@@ -332,13 +336,6 @@ TileCells DrawTileCells(const SimulatedTissue::Impl & s, std::size_t tx, std::si
     const double angle =
       tp.nucleusOffset >= 0.5 ? phi + M_PI / 2 : s.FibreAngle(x, y) + (1 - tp.alignment) * jitter * M_PI;
     const double stain = tp.nucleusHaematoxylin * LogNormalFactor(engine, 0.12);
-    if (!onSlide)
-    {
-      // Cut by the slide's edge; its draws are made anyway so that the cells after it do
-      // not depend on this test.
-      out.activity.resize(out.activity.size() - M);
-      continue;
-    }
 
     c.x.push_back(static_cast<float>(x));
     c.y.push_back(static_cast<float>(y));

@@ -502,6 +502,37 @@ TEST(TissueSimulator, CellTypeLabelMap)
   }
   EXPECT_GT(agree, 0.9 * cells.Size());
   EXPECT_EQ(labels->GetPixel({ { 0, 0 } }), 0);
+  // Every 7th pixel against a brute-force search over all cells.
+  std::size_t checked = 0;
+  std::size_t covered = 0;
+  for (itk::ImageRegionConstIteratorWithIndex<ss::MaskImageType> it(labels, labels->GetBufferedRegion()); !it.IsAtEnd();
+       ++it)
+  {
+    if ((it.GetIndex()[0] + 3 * it.GetIndex()[1]) % 7 != 0)
+    {
+      continue;
+    }
+    ss::PointType point;
+    labels->TransformIndexToPhysicalPoint(it.GetIndex(), point);
+    float best = 1;
+    int label = 0;
+    for (std::size_t c = 0; c < cells.Size(); ++c)
+    {
+      const double dx = point[0] - cells.x[c];
+      const double dy = point[1] - cells.y[c];
+      const auto d = static_cast<float>(std::sqrt(dx * dx + dy * dy) / cells.radius[c]);
+      if (d < best)
+      {
+        best = d;
+        label = cells.type[c] + 1;
+      }
+    }
+    ASSERT_EQ(it.Get(), label) << it.GetIndex();
+    ++checked;
+    covered += label > 0;
+  }
+  EXPECT_GT(checked, 10000u);
+  EXPECT_GT(covered, checked / 3);
 }
 
 TEST(TissueSimulator, CellsInBoxUsesTheIndex)
