@@ -53,6 +53,7 @@ struct SuperSpotSimulation_EXPORT SimulatedCells
 class SuperSpotSimulation_EXPORT SimulatedTissue : public std::enable_shared_from_this<SimulatedTissue>
 {
 public:
+  /** The state, private to this module: TissueSimulator makes it. */
   struct Impl;
   explicit SimulatedTissue(std::unique_ptr<Impl> impl);
   ~SimulatedTissue();
