@@ -11,6 +11,8 @@ packages=(
   libtorch-dev libinsighttoolkit5-dev libopenslide-dev libtclap-dev
   libboost-iostreams-dev libboost-filesystem-dev libhdf5-dev nlohmann-json3-dev
   libtiff-dev libpng-dev zlib1g-dev
+  # Gloo headers: c10d data-parallel training on the CPU (LibTorch links libgloo)
+  libgloo-dev
   # without it Debian's LibTorch runs matrix products on the reference BLAS (~40x slower)
   libopenblas0-openmp
   # tests and benchmarks
