@@ -85,14 +85,16 @@ double DenoiserMacs(const ss::net::SuperSpotNetworkImpl & net)
     {
       const auto & o = conv->options;
       const double stride = static_cast<double>((*o.stride())[0]);
-      macs += static_cast<double>(o.in_channels() * o.out_channels() * (*o.kernel_size())[0] * (*o.kernel_size())[1]) * hw / (stride * stride);
+      macs += static_cast<double>(o.in_channels() * o.out_channels() * (*o.kernel_size())[0] * (*o.kernel_size())[1]) *
+              hw / (stride * stride);
     }
     else if (const auto * x = item.value()->as<ss::net::CrossAttentionImpl>())
     {
       (void)x;
       const auto & q = item.value()->named_children();
       const auto * ql = q["q"]->as<torch::nn::LinearImpl>();
-      const double C = static_cast<double>(ql->options.in_features()), D = static_cast<double>(ql->options.out_features());
+      const double C = static_cast<double>(ql->options.in_features()),
+                   D = static_cast<double>(ql->options.out_features());
       macs += hw * C * D * 2 + 2 * tokens * D * D + 2 * hw * tokens * D;
     }
     else if (item.value()->as<ss::net::SelfAttentionImpl>())
@@ -105,23 +107,28 @@ double DenoiserMacs(const ss::net::SuperSpotNetworkImpl & net)
   }
   if (c.useGeneGraph)
   {
-    const double G = static_cast<double>(c.NumberOfGenes()), F = static_cast<double>(c.geneEmbeddingDim), H = static_cast<double>(c.graphHiddenDim);
+    const double G = static_cast<double>(c.NumberOfGenes()), H = static_cast<double>(c.graphHiddenDim);
     const double pixels = static_cast<double>(P * P);
-    macs += pixels * (G * (1 + F) * H + G * G * H + G * H + G * G); // Mix: linear, Â·, linear, Â·
+    macs += pixels * (2 * G * G + 2 * G * H); // Mix: Â·ε, its linear map to H, H → 1, Â·
   }
   return macs;
 }
 
 double GeneGraphMixMacs(const ss::ModelConfig & c)
 {
-  const double G = static_cast<double>(c.NumberOfGenes()), F = static_cast<double>(c.geneEmbeddingDim), H = static_cast<double>(c.graphHiddenDim);
-  return static_cast<double>(c.patchSize * c.patchSize) * (G * (1 + F) * H + G * G * H + G * H + G * G);
+  const double G = static_cast<double>(c.NumberOfGenes()), F = static_cast<double>(c.geneEmbeddingDim),
+               H = static_cast<double>(c.graphHiddenDim);
+  // Per pixel: Â·ε (G²), ε → hidden (G·H), hidden → 1 (G·H), Â· (G²); the embedding
+  // term is per gene, not per pixel (ssNetworks.cxx, GeneGraphImpl::FirstLayer).
+  (void)F;
+  return static_cast<double>(c.patchSize * c.patchSize) * (2 * G * G + 2 * G * H);
 }
 
 /** The machine's matrix-multiply rate (FLOP/s), measured once per process. */
 double PeakFlops()
 {
-  static const double peak = [] {
+  static const double peak = []
+  {
     at::set_num_threads(Threads());
     c10::InferenceMode guard;
     const torch::Tensor a = torch::randn({ 1024, 1024 }), b = torch::randn({ 1024, 1024 });
@@ -241,7 +248,9 @@ static void BM_SamplerStep(benchmark::State & state)
   Report(state, flops);
   FinishRatio(state, flops, s);
   // Each step advances K samples of every HR pixel and gene of the B patches.
-  state.counters["pixel_genes/s"] = benchmark::Counter(static_cast<double>(b * c.patchSize * c.patchSize * c.NumberOfGenes()), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["pixel_genes/s"] =
+    benchmark::Counter(static_cast<double>(b * c.patchSize * c.patchSize * c.NumberOfGenes()),
+                       benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_SamplerStep)->Args({ 4, 0 })->Args({ 4, 1 })->Unit(benchmark::kMillisecond);
 
@@ -293,7 +302,8 @@ static void BM_TrainingStep(benchmark::State & state)
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   Report(state, flops);
   FinishRatio(state, flops, s);
-  state.counters["samples/s"] = benchmark::Counter(static_cast<double>(b), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["samples/s"] =
+    benchmark::Counter(static_cast<double>(b), benchmark::Counter::kIsIterationInvariantRate);
   state.counters["peak_RSS_MiB"] = PeakResidentMiB();
   state.counters["parameters"] = static_cast<double>(ss::net::CountParameters(*net));
 }

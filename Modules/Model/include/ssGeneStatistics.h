@@ -49,18 +49,18 @@ private:
  * `minCorrelation` (> 0: only positive edges), made symmetric (an edge kept by
  * either gene), weighted by the correlation. */
 SuperSpotModel_EXPORT std::vector<float> CoexpressionAdjacency(const std::vector<double> & correlation,
-                                                              std::int64_t genes,
-                                                              std::int64_t topK,
-                                                              double minCorrelation);
+                                                               std::int64_t genes,
+                                                               std::int64_t topK,
+                                                               double minCorrelation);
 
 /** Convenience: the adjacency straight from HR maps. hr: (G, N) row-major,
  * mask: (N) non-zero where valid. */
 SuperSpotModel_EXPORT std::vector<float> ComputeCoexpressionGraph(const float * hr,
-                                                                 const float * mask,
-                                                                 std::int64_t genes,
-                                                                 std::int64_t pixels,
-                                                                 std::int64_t topK,
-                                                                 double minCorrelation);
+                                                                  const float * mask,
+                                                                  std::int64_t genes,
+                                                                  std::int64_t pixels,
+                                                                  std::int64_t topK,
+                                                                  double minCorrelation);
 
 } // namespace ss
 

@@ -32,14 +32,14 @@ struct SuperSpotModel_EXPORT NormalizationConfig
 /** The diffusion process and how it is sampled. */
 struct SuperSpotModel_EXPORT DiffusionConfig
 {
-  std::string schedule = "linear"; ///< linear | cosine β schedule
-  std::int64_t timesteps = 1000;   ///< T
-  std::string target = "eps";      ///< eps | v: what the denoiser predicts
+  std::string schedule = "linear";  ///< linear | cosine β schedule
+  std::int64_t timesteps = 1000;    ///< T
+  std::string target = "eps";       ///< eps | v: what the denoiser predicts
   std::string loss = "charbonnier"; ///< charbonnier | mse, on the valid HR pixels
   double charbonnierEpsilon = 1e-3;
-  std::string sampler = "ddim";    ///< ddim | ddpm (ancestral, respaced)
+  std::string sampler = "ddim"; ///< ddim | ddpm (ancestral, respaced)
   std::int64_t samplingSteps = 20;
-  double eta = 0.0;                ///< DDIM stochasticity (0 = deterministic given x_T)
+  double eta = 0.0; ///< DDIM stochasticity (0 = deterministic given x_T)
   /** Training: probability of dropping the histology condition (classifier-free guidance). */
   double cfgDropProbability = 0.1;
   /** Sampling: ε = ε_u + w (ε_c − ε_u); w = 1 is the plain conditional model. */
@@ -112,10 +112,10 @@ struct SuperSpotModel_EXPORT ModelConfig
   std::int64_t priorFeatures = 1;
 
   // Ablation switches: a part that is off has no parameters at all.
-  bool useHistology = true;       ///< histology encoder + cross-attention (off: expression only)
-  bool useDisentangling = true;   ///< shared/specific split + cross-modal FiLM (off: plain fusion)
+  bool useHistology = true;        ///< histology encoder + cross-attention (off: expression only)
+  bool useDisentangling = true;    ///< shared/specific split + cross-modal FiLM (off: plain fusion)
   bool useDynamicAttention = true; ///< gated data-dependent top-k of cell tokens (off: all tokens)
-  bool useGeneGraph = true;       ///< gene-graph prior + graph output layer
+  bool useGeneGraph = true;        ///< gene-graph prior + graph output layer
   /** ρ_min: the fraction of cell tokens kept is ρ_min + (1 − ρ_min)·σ(MLP(global)). */
   double dynamicMinFraction = 0.25;
 

@@ -41,11 +41,11 @@ struct SuperSpotModel_EXPORT EncodedBatch
 /** Sampling settings; unset fields take the model config's diffusion values. */
 struct SuperSpotModel_EXPORT SamplingOptions
 {
-  std::int64_t samples = 4;             ///< K samples per patch (one batched pass per step)
-  std::optional<std::int64_t> steps;    ///< sampling steps
-  std::optional<std::string> sampler;   ///< ddim | ddpm
-  std::optional<double> eta;            ///< DDIM η
-  std::optional<double> guidance;       ///< guidance scale w (1 = none)
+  std::int64_t samples = 4;           ///< K samples per patch (one batched pass per step)
+  std::optional<std::int64_t> steps;  ///< sampling steps
+  std::optional<std::string> sampler; ///< ddim | ddpm
+  std::optional<double> eta;          ///< DDIM η
+  std::optional<double> guidance;     ///< guidance scale w (1 = none)
   /** One seed per patch (all of a patch's random numbers come from it, so results
    * do not depend on batching); empty = seed + patch index. */
   std::vector<std::uint64_t> seeds;
@@ -82,7 +82,9 @@ public:
    * "cuda:N"), cached per (folder, device, file time). A device this build or
    * machine cannot use is an error, never a silent fallback to the CPU.
    * threads: LibTorch intra-op threads (≤ 0: leave LibTorch's setting). */
-  static std::shared_ptr<ModelRunner> Load(const std::string & dir, const std::string & device = "cpu", int threads = 0);
+  static std::shared_ptr<ModelRunner> Load(const std::string & dir,
+                                           const std::string & device = "cpu",
+                                           int threads = 0);
   /** Forgets cached models (they are freed once no caller holds them). */
   static void ClearCache();
 
@@ -102,7 +104,10 @@ public:
   /** Stage 2: (B, G·priorFeatures, P, P); empty when the model has no gene graph. */
   FloatArray GeneGraphPrior(const PatchBatch & batch) const;
   /** Stage 3: K samples per patch. `batch` supplies base for the inverse transform. */
-  SampleResult Sample(const PatchBatch & batch, const EncodedBatch & condition, const FloatArray & prior, const SamplingOptions & options) const;
+  SampleResult Sample(const PatchBatch & batch,
+                      const EncodedBatch & condition,
+                      const FloatArray & prior,
+                      const SamplingOptions & options) const;
 
 private:
   struct Impl;

@@ -71,7 +71,8 @@ SuperSpotModel_EXPORT void WriteSafeTensors(const std::string & path, const Safe
  * exactly the data section) and product(shape)·itemsize == bytes. Refuses
  * tampered, truncated or oversized files with an InputError naming the file and
  * the field. Nothing in the file is ever executed. */
-SuperSpotModel_EXPORT SafeTensorsContent ReadSafeTensors(const std::string & path, std::uint64_t maxHeaderBytes = SafeTensorsMaxHeaderBytes);
+SuperSpotModel_EXPORT SafeTensorsContent ReadSafeTensors(const std::string & path,
+                                                         std::uint64_t maxHeaderBytes = SafeTensorsMaxHeaderBytes);
 
 } // namespace ss
 

@@ -59,12 +59,12 @@ struct SuperSpotModel_EXPORT TrainerOptions
   std::int64_t warmupSteps = 100;
   /** Cosine decay from the learning rate to this fraction of it at the last step. */
   double minLearningRateFraction = 0.1;
-  double gradientClip = 1.0; ///< global L2 norm (0 = off)
-  bool augment = true;       ///< flips and rot90, the same for every map, mask and image of a patch
+  double gradientClip = 1.0;          ///< global L2 norm (0 = off)
+  bool augment = true;                ///< flips and rot90, the same for every map, mask and image of a patch
   std::int64_t checkpointEvery = 500; ///< steps between checkpoints (0 = none)
-  bool resume = false;       ///< continue from outputDir/checkpoint
+  bool resume = false;                ///< continue from outputDir/checkpoint
   std::uint64_t seed = 0;
-  int threads = 0;           ///< LibTorch intra-op threads (≤ 0: leave as is)
+  int threads = 0; ///< LibTorch intra-op threads (≤ 0: leave as is)
   /** "cpu", "cuda" or "cuda:N"; "cuda" in a data-parallel run means cuda:$LOCAL_RANK.
    * Random numbers are drawn on the CPU, so a seed means the same on every device. */
   std::string device = "cpu";
@@ -78,8 +78,8 @@ struct SuperSpotModel_EXPORT TrainerOptions
    * (RANK, WORLD_SIZE; MASTER_ADDR, MASTER_PORT), else 0 / 1. */
   int rank = -1;
   int worldSize = -1;
-  std::string masterAddress;  ///< empty: $MASTER_ADDR, else 127.0.0.1
-  int masterPort = 0;         ///< 0: $MASTER_PORT, else 29500
+  std::string masterAddress; ///< empty: $MASTER_ADDR, else 127.0.0.1
+  int masterPort = 0;        ///< 0: $MASTER_PORT, else 29500
   /** Stop after this many steps of this call (0 = run to `steps`); lets tests
    * interrupt a run and resume it. The final model is written only at `steps`. */
   std::int64_t stopAfter = 0;
@@ -89,10 +89,10 @@ struct SuperSpotModel_EXPORT TrainerOptions
 /** What a training run did. */
 struct SuperSpotModel_EXPORT TrainingSummary
 {
-  ModelConfig config;          ///< with residual scales and gene graph
-  std::int64_t firstStep = 0;  ///< 0, or the checkpoint's step when resumed
-  std::int64_t lastStep = 0;   ///< steps completed
-  std::vector<double> losses;  ///< per step of this call (averaged over ranks)
+  ModelConfig config;         ///< with residual scales and gene graph
+  std::int64_t firstStep = 0; ///< 0, or the checkpoint's step when resumed
+  std::int64_t lastStep = 0;  ///< steps completed
+  std::vector<double> losses; ///< per step of this call (averaged over ranks)
   double seconds = 0;
   int rank = 0, worldSize = 1;
   /** FNV-1a digest of this rank's trained (not averaged) parameters: replicas of a

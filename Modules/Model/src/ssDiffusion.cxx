@@ -27,11 +27,13 @@ Diffusion::Diffusion(const DiffusionConfig & config)
   {
     // Nichol & Dhariwal: ᾱ(t) = f(t)/f(0), f(t) = cos²(((t/T) + s)/(1 + s)·π/2), β ≤ 0.999.
     const double s = 0.008;
-    const auto f = [&](double t) { return std::pow(std::cos((t / static_cast<double>(T) + s) / (1 + s) * M_PI / 2), 2); };
+    const auto f = [&](double t)
+    { return std::pow(std::cos((t / static_cast<double>(T) + s) / (1 + s) * M_PI / 2), 2); };
     std::vector<double> betas(static_cast<std::size_t>(T));
     for (std::int64_t i = 0; i < T; ++i)
     {
-      betas[static_cast<std::size_t>(i)] = std::min(1 - f(static_cast<double>(i + 1)) / f(static_cast<double>(i)), 0.999);
+      betas[static_cast<std::size_t>(i)] =
+        std::min(1 - f(static_cast<double>(i + 1)) / f(static_cast<double>(i)), 0.999);
     }
     m_Betas = torch::tensor(betas, opts);
   }
@@ -114,7 +116,9 @@ std::vector<std::int64_t> Diffusion::SamplingTimesteps(std::int64_t steps) const
   std::vector<std::int64_t> ts;
   for (std::int64_t i = steps - 1; i >= 0; --i)
   {
-    ts.push_back(steps == 1 ? T - 1 : static_cast<std::int64_t>(std::llround(static_cast<double>(i) * static_cast<double>(T - 1) / static_cast<double>(steps - 1))));
+    ts.push_back(steps == 1 ? T - 1
+                            : static_cast<std::int64_t>(std::llround(
+                                static_cast<double>(i) * static_cast<double>(T - 1) / static_cast<double>(steps - 1))));
   }
   return ts;
 }
@@ -179,7 +183,8 @@ torch::Tensor SampleLoop(const Diffusion & diffusion,
   shape.insert(shape.end(), sampleShape.begin(), sampleShape.end());
   // Noise for all patches, each from its own generator, on the CPU (so a seed
   // gives the same numbers on every device), then moved.
-  const auto noise = [&]() {
+  const auto noise = [&]()
+  {
     std::vector<torch::Tensor> parts;
     parts.reserve(gens.size());
     for (auto & g : gens)
@@ -196,9 +201,11 @@ torch::Tensor SampleLoop(const Diffusion & diffusion,
   {
     const std::int64_t t = ts[i];
     const std::int64_t tPrev = i + 1 < ts.size() ? ts[i + 1] : -1;
-    const torch::Tensor out = model(x, torch::full({ n }, t, torch::TensorOptions().dtype(torch::kLong).device(options.device())));
+    const torch::Tensor out =
+      model(x, torch::full({ n }, t, torch::TensorOptions().dtype(torch::kLong).device(options.device())));
     const torch::Tensor z = stochastic && tPrev >= 0 ? noise() : torch::Tensor();
-    x = diffusion.Step(x, t, tPrev, out, z.defined() ? z : torch::zeros_like(x), settings.sampler, settings.eta, settings.clip);
+    x = diffusion.Step(
+      x, t, tPrev, out, z.defined() ? z : torch::zeros_like(x), settings.sampler, settings.eta, settings.clip);
   }
   return x;
 }

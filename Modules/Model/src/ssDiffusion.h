@@ -82,13 +82,14 @@ struct SamplerSettings
  * generator gens[b] (CPU), drawn K samples at a time, so a patch's samples do not
  * depend on which other patches share the batch. model(x_t, t) gives the
  * denoiser's output for the (B·K) batch at timestep t. Returns x0 (B·K, G, P, P). */
-SuperSpotModel_EXPORT torch::Tensor SampleLoop(const Diffusion & diffusion,
-                                               const std::function<torch::Tensor(const torch::Tensor & xt, const torch::Tensor & t)> & model,
-                                               std::vector<at::Generator> & gens,
-                                               std::int64_t samplesPerPatch,
-                                               const std::vector<std::int64_t> & sampleShape,
-                                               const SamplerSettings & settings,
-                                               const torch::TensorOptions & options);
+SuperSpotModel_EXPORT torch::Tensor SampleLoop(
+  const Diffusion & diffusion,
+  const std::function<torch::Tensor(const torch::Tensor & xt, const torch::Tensor & t)> & model,
+  std::vector<at::Generator> & gens,
+  std::int64_t samplesPerPatch,
+  const std::vector<std::int64_t> & sampleShape,
+  const SamplerSettings & settings,
+  const torch::TensorOptions & options);
 
 /** A CPU generator seeded with `seed` (its Philox/MT state is a pure function of it). */
 SuperSpotModel_EXPORT at::Generator MakeGenerator(std::uint64_t seed);

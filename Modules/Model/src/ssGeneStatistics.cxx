@@ -109,7 +109,10 @@ std::vector<double> GeneStatistics::Correlation() const
   return r;
 }
 
-std::vector<float> CoexpressionAdjacency(const std::vector<double> & correlation, std::int64_t genes, std::int64_t topK, double minCorrelation)
+std::vector<float> CoexpressionAdjacency(const std::vector<double> & correlation,
+                                         std::int64_t genes,
+                                         std::int64_t topK,
+                                         double minCorrelation)
 {
   const std::size_t g = static_cast<std::size_t>(genes);
   if (correlation.size() != g * g || topK < 1)
@@ -123,7 +126,9 @@ std::vector<float> CoexpressionAdjacency(const std::vector<double> & correlation
   for (std::size_t i = 0; i < g; ++i)
   {
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return correlation[i * g + x] > correlation[i * g + y]; });
+    std::stable_sort(order.begin(),
+                     order.end(),
+                     [&](std::size_t x, std::size_t y) { return correlation[i * g + x] > correlation[i * g + y]; });
     std::int64_t kept = 0;
     for (std::size_t j : order)
     {
@@ -167,7 +172,12 @@ std::vector<float> CoexpressionAdjacency(const std::vector<double> & correlation
   return out;
 }
 
-std::vector<float> ComputeCoexpressionGraph(const float * hr, const float * mask, std::int64_t genes, std::int64_t pixels, std::int64_t topK, double minCorrelation)
+std::vector<float> ComputeCoexpressionGraph(const float * hr,
+                                            const float * mask,
+                                            std::int64_t genes,
+                                            std::int64_t pixels,
+                                            std::int64_t topK,
+                                            double minCorrelation)
 {
   GeneStatistics stats(genes);
   // The residual part is not needed here: pass hr as its own base.

@@ -49,7 +49,7 @@ public:
     }
   }
 
-  template <typename T>
+  template<typename T>
   void Optional(const std::string & key, T & value)
   {
     m_Seen.insert(key);
@@ -64,11 +64,14 @@ public:
     }
     catch (const nlohmann::json::exception &)
     {
-      SS_INPUT_ERROR(m_Source, Name(key), "has the wrong type (" + std::string(it->type_name()) + ")", "check the file was written by SuperSpot");
+      SS_INPUT_ERROR(m_Source,
+                     Name(key),
+                     "has the wrong type (" + std::string(it->type_name()) + ")",
+                     "check the file was written by SuperSpot");
     }
   }
 
-  template <typename T>
+  template<typename T>
   void Required(const std::string & key, T & value)
   {
     if (m_Object.find(key) == m_Object.end())
@@ -133,7 +136,10 @@ Version ParseVersion(const std::string & text, const std::string & source)
   in >> v.major >> dot1 >> v.minor >> dot2 >> v.patch;
   if (!in || dot1 != '.' || dot2 != '.' || v.major < 0 || v.minor < 0 || v.patch < 0)
   {
-    SS_INPUT_ERROR(source, "superspotVersion", "'" + text + "' is not a version MAJOR.MINOR.PATCH", "check the file was written by SuperSpot");
+    SS_INPUT_ERROR(source,
+                   "superspotVersion",
+                   "'" + text + "' is not a version MAJOR.MINOR.PATCH",
+                   "check the file was written by SuperSpot");
   }
   return v;
 }
@@ -151,8 +157,9 @@ void MigrateConfig(nlohmann::json & j, const Version & v, const std::string & so
   {
     SS_INPUT_ERROR(source,
                    "superspotVersion",
-                   "model format " + std::to_string(v.major) + "." + std::to_string(v.minor) + " predates the oldest this build reads (" +
-                     std::to_string(OldestMajor) + "." + std::to_string(OldestMinor) + ")",
+                   "model format " + std::to_string(v.major) + "." + std::to_string(v.minor) +
+                     " predates the oldest this build reads (" + std::to_string(OldestMajor) + "." +
+                     std::to_string(OldestMinor) + ")",
                    "retrain the model with this SuperSpot");
   }
   j["superspotVersion"] = SUPERSPOT_VERSION;
@@ -162,7 +169,8 @@ void MigrateConfig(nlohmann::json & j, const Version & v, const std::string & so
 
 ModelConfig::ModelConfig()
   : superspotVersion(SUPERSPOT_VERSION)
-{}
+{
+}
 
 std::int64_t ModelConfig::ConditionMapChannels() const
 {
@@ -196,10 +204,10 @@ std::vector<float> ModelConfig::AdjacencyOrIdentity() const
 
 void ModelConfig::Validate(const std::string & source) const
 {
-  const auto fail = [&source](const std::string & field, const std::string & problem, const std::string & fix) {
-    SS_INPUT_ERROR(source, field, problem, fix);
-  };
-  const auto positive = [&fail](const std::string & field, std::int64_t v) {
+  const auto fail = [&source](const std::string & field, const std::string & problem, const std::string & fix)
+  { SS_INPUT_ERROR(source, field, problem, fix); };
+  const auto positive = [&fail](const std::string & field, std::int64_t v)
+  {
     if (v <= 0)
     {
       fail(field, "must be positive (is " + std::to_string(v) + ")", "set a positive value");
@@ -260,16 +268,20 @@ void ModelConfig::Validate(const std::string & source) const
   }
   if (patchSize % tileBins != 0)
   {
-    fail("tileBins", std::to_string(tileBins) + " does not divide patchSize " + std::to_string(patchSize), "use a divisor of the patch size");
+    fail("tileBins",
+         std::to_string(tileBins) + " does not divide patchSize " + std::to_string(patchSize),
+         "use a divisor of the patch size");
   }
   if (!IsPowerOfTwo(cellPixelsPerBin))
   {
-    fail("cellPixelsPerBin", "must be a power of two (is " + std::to_string(cellPixelsPerBin) + ")", "use 1, 2, 4 or 8");
+    fail(
+      "cellPixelsPerBin", "must be a power of two (is " + std::to_string(cellPixelsPerBin) + ")", "use 1, 2, 4 or 8");
   }
   if (tissuePixels % tissueTokenGrid != 0 || !IsPowerOfTwo(tissuePixels / tissueTokenGrid))
   {
     fail("tissueTokenGrid",
-         std::to_string(tissueTokenGrid) + " must divide tissuePixels " + std::to_string(tissuePixels) + " by a power of two",
+         std::to_string(tissueTokenGrid) + " must divide tissuePixels " + std::to_string(tissuePixels) +
+           " by a power of two",
          "use e.g. tissuePixels/4");
   }
   std::set<std::int64_t> levelSet;
@@ -277,7 +289,9 @@ void ModelConfig::Validate(const std::string & source) const
   {
     if (l < 0 || l >= levels)
     {
-      fail("attentionLevels", "level " + std::to_string(l) + " is outside 0.." + std::to_string(levels - 1), "use U-Net level indices");
+      fail("attentionLevels",
+           "level " + std::to_string(l) + " is outside 0.." + std::to_string(levels - 1),
+           "use U-Net level indices");
     }
     if (!levelSet.insert(l).second)
     {
@@ -286,19 +300,26 @@ void ModelConfig::Validate(const std::string & source) const
   }
   if (tokenDim % heads != 0)
   {
-    fail("tokenDim", std::to_string(tokenDim) + " is not divisible by heads " + std::to_string(heads), "use a multiple of the head count");
+    fail("tokenDim",
+         std::to_string(tokenDim) + " is not divisible by heads " + std::to_string(heads),
+         "use a multiple of the head count");
   }
   if (!useHistology && useDisentangling)
   {
-    fail("useDisentangling", "needs useHistology (there is no second modality to disentangle)", "turn useDisentangling off too");
+    fail("useDisentangling",
+         "needs useHistology (there is no second modality to disentangle)",
+         "turn useDisentangling off too");
   }
   if (!useHistology && useDynamicAttention)
   {
-    fail("useDynamicAttention", "needs useHistology (there are no histology tokens)", "turn useDynamicAttention off too");
+    fail(
+      "useDynamicAttention", "needs useHistology (there are no histology tokens)", "turn useDynamicAttention off too");
   }
   if (useHistology && attentionLevels.empty())
   {
-    fail("attentionLevels", "is empty while useHistology is on (the histology tokens would be unused)", "list at least one U-Net level");
+    fail("attentionLevels",
+         "is empty while useHistology is on (the histology tokens would be unused)",
+         "list at least one U-Net level");
   }
   if (!(dynamicMinFraction > 0.0 && dynamicMinFraction <= 1.0))
   {
@@ -371,7 +392,9 @@ void ModelConfig::Validate(const std::string & source) const
   {
     if (residualScales.size() != g)
     {
-      fail("residualScales", "has " + std::to_string(residualScales.size()) + " values for " + std::to_string(g) + " genes", "recompute the scales from the training data");
+      fail("residualScales",
+           "has " + std::to_string(residualScales.size()) + " values for " + std::to_string(g) + " genes",
+           "recompute the scales from the training data");
     }
     for (float s : residualScales)
     {
@@ -393,7 +416,10 @@ void ModelConfig::Validate(const std::string & source) const
   {
     if (geneGraph.adjacency.size() != g * g)
     {
-      fail("geneGraph", "adjacency has " + std::to_string(geneGraph.adjacency.size()) + " entries for " + std::to_string(g) + " genes", "recompute the gene graph");
+      fail("geneGraph",
+           "adjacency has " + std::to_string(geneGraph.adjacency.size()) + " entries for " + std::to_string(g) +
+             " genes",
+           "recompute the gene graph");
     }
     for (std::size_t i = 0; i < g; ++i)
     {
@@ -421,12 +447,9 @@ nlohmann::json ModelConfig::ToJSON() const
                  { "tissuePixels", tissuePixels },
                  { "tissueBinsPerPixel", tissueBinsPerPixel },
                  { "tissueTokenGrid", tissueTokenGrid } };
-  j["denoiser"] = { { "channels", channels },
-                    { "channelMults", channelMults },
-                    { "resBlocks", resBlocks },
-                    { "attentionLevels", attentionLevels },
-                    { "heads", heads },
-                    { "tokenDim", tokenDim } };
+  j["denoiser"] = { { "channels", channels },   { "channelMults", channelMults },
+                    { "resBlocks", resBlocks }, { "attentionLevels", attentionLevels },
+                    { "heads", heads },         { "tokenDim", tokenDim } };
   j["encoders"] = { { "histologyChannels", histologyChannels },
                     { "expressionChannels", expressionChannels },
                     { "encoderResBlocks", encoderResBlocks },
@@ -599,9 +622,13 @@ ModelConfig ModelConfig::FromJSON(const nlohmann::json & input, const std::strin
         if (e.size() != 3 || e[0] < 0 || e[1] < 0 || e[0] >= static_cast<double>(g) || e[1] >= static_cast<double>(g) ||
             e[0] != std::floor(e[0]) || e[1] != std::floor(e[1]))
         {
-          SS_INPUT_ERROR(source, "geneGraph.edges", "an edge is not [gene index, gene index, weight] within the " + std::to_string(g) + " genes", "recompute the gene graph");
+          SS_INPUT_ERROR(source,
+                         "geneGraph.edges",
+                         "an edge is not [gene index, gene index, weight] within the " + std::to_string(g) + " genes",
+                         "recompute the gene graph");
         }
-        c.geneGraph.adjacency[static_cast<std::size_t>(e[0]) * g + static_cast<std::size_t>(e[1])] = static_cast<float>(e[2]);
+        c.geneGraph.adjacency[static_cast<std::size_t>(e[0]) * g + static_cast<std::size_t>(e[1])] =
+          static_cast<float>(e[2]);
       }
     }
   }
@@ -688,7 +715,8 @@ void CheckGenes(const ModelConfig & config, const std::vector<std::string> & gen
   {
     SS_INPUT_ERROR(source,
                    "genes",
-                   std::to_string(missing.size()) + " of the model's " + std::to_string(config.genes.size()) + " genes are missing: " + Join(missing, 20),
+                   std::to_string(missing.size()) + " of the model's " + std::to_string(config.genes.size()) +
+                     " genes are missing: " + Join(missing, 20),
                    "use data that measured the model's gene panel, or a model trained on this data's genes");
   }
 }
@@ -700,7 +728,8 @@ std::vector<std::size_t> GeneIndices(const ModelConfig & config, const std::vect
   idx.reserve(config.genes.size());
   for (const auto & g : config.genes)
   {
-    idx.push_back(static_cast<std::size_t>(std::find(genesOfSlide.begin(), genesOfSlide.end(), g) - genesOfSlide.begin()));
+    idx.push_back(
+      static_cast<std::size_t>(std::find(genesOfSlide.begin(), genesOfSlide.end(), g) - genesOfSlide.begin()));
   }
   return idx;
 }

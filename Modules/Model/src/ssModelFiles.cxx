@@ -38,7 +38,10 @@ void AppendModuleTensors(const torch::nn::Module & module, const std::string & p
   }
 }
 
-void LoadModuleTensors(torch::nn::Module & module, const SafeTensorsContent & content, const std::string & prefix, const std::string & path)
+void LoadModuleTensors(torch::nn::Module & module,
+                       const SafeTensorsContent & content,
+                       const std::string & prefix,
+                       const std::string & path)
 {
   torch::NoGradGuard noGrad;
   std::set<std::string> expected;
@@ -53,12 +56,17 @@ void LoadModuleTensors(torch::nn::Module & module, const SafeTensorsContent & co
     }
     if (t->dtype != SafeTensorDType::F32)
     {
-      SS_INPUT_ERROR(path, name, std::string("has dtype ") + SafeTensorDTypeName(t->dtype) + ", expected F32", ModelFix);
+      SS_INPUT_ERROR(
+        path, name, std::string("has dtype ") + SafeTensorDTypeName(t->dtype) + ", expected F32", ModelFix);
     }
     const std::vector<std::int64_t> shape = item.second.sizes().vec();
     if (t->shape != shape)
     {
-      SS_INPUT_ERROR(path, name, "has shape " + FloatArray(t->shape).ShapeString() + ", the model's config needs " + FloatArray(shape).ShapeString(), ModelFix);
+      SS_INPUT_ERROR(path,
+                     name,
+                     "has shape " + FloatArray(t->shape).ShapeString() + ", the model's config needs " +
+                       FloatArray(shape).ShapeString(),
+                     ModelFix);
     }
     const torch::Tensor src = torch::from_blob(const_cast<std::uint8_t *>(t->data.data()), shape, torch::kFloat32);
     item.second.copy_(src);
@@ -86,7 +94,8 @@ void SaveModel(const std::string & dir, const ModelConfig & config, const torch:
 
 LoadedModel LoadModel(const std::string & dir)
 {
-  RequireDirectory(dir, "model folder", "give the folder SuperSpot wrote the model to (config.json + model.safetensors)");
+  RequireDirectory(
+    dir, "model folder", "give the folder SuperSpot wrote the model to (config.json + model.safetensors)");
   const std::string configPath = JoinPath(dir, "config.json");
   const std::string weightsPath = JoinPath(dir, "model.safetensors");
   RequireFile(configPath, "model configuration", "the model folder must hold the config.json SuperSpot wrote");
@@ -126,16 +135,26 @@ torch::Device ResolveDevice(const std::string & name)
   if (!torch::cuda::is_available())
   {
 #ifdef SUPERSPOT_HAS_CUDA
-    SS_INPUT_ERROR("", "device", "'" + name + "' was asked for but no CUDA GPU is visible", "use cpu, or check the GPU driver and CUDA_VISIBLE_DEVICES");
+    SS_INPUT_ERROR("",
+                   "device",
+                   "'" + name + "' was asked for but no CUDA GPU is visible",
+                   "use cpu, or check the GPU driver and CUDA_VISIBLE_DEVICES");
 #else
-    SS_INPUT_ERROR("", "device", "'" + name + "' was asked for but this SuperSpot was built with a CPU-only LibTorch", "use cpu, or rebuild SuperSpot against a CUDA LibTorch");
+    SS_INPUT_ERROR("",
+                   "device",
+                   "'" + name + "' was asked for but this SuperSpot was built with a CPU-only LibTorch",
+                   "use cpu, or rebuild SuperSpot against a CUDA LibTorch");
 #endif
   }
   const auto count = static_cast<int>(torch::cuda::device_count());
   const int index = d.has_index() ? d.index() : 0;
   if (index < 0 || index >= count)
   {
-    SS_INPUT_ERROR("", "device", "'" + name + "' does not exist: " + std::to_string(count) + " CUDA device(s) are visible (cuda:0…cuda:" + std::to_string(count - 1) + ")", "use an existing device index");
+    SS_INPUT_ERROR("",
+                   "device",
+                   "'" + name + "' does not exist: " + std::to_string(count) +
+                     " CUDA device(s) are visible (cuda:0…cuda:" + std::to_string(count - 1) + ")",
+                   "use an existing device index");
   }
   return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index));
 }
@@ -144,9 +163,13 @@ torch::Tensor ToTensor(const FloatArray & a, const torch::Device & device)
 {
   if (static_cast<std::int64_t>(a.data.size()) != a.NumberOfElements())
   {
-    SS_INPUT_ERROR("", "array", "holds " + std::to_string(a.data.size()) + " values for shape " + a.ShapeString(), "fill the array to its shape");
+    SS_INPUT_ERROR("",
+                   "array",
+                   "holds " + std::to_string(a.data.size()) + " values for shape " + a.ShapeString(),
+                   "fill the array to its shape");
   }
-  return torch::from_blob(const_cast<float *>(a.data.data()), a.shape, torch::kFloat32).to(device, /*non_blocking=*/false, /*copy=*/true);
+  return torch::from_blob(const_cast<float *>(a.data.data()), a.shape, torch::kFloat32)
+    .to(device, /*non_blocking=*/false, /*copy=*/true);
 }
 
 FloatArray ToArray(const torch::Tensor & t)

@@ -17,15 +17,22 @@ namespace ss
 {
 
 /** A module's parameters and buffers as F32 safetensors named prefix + name (CPU copies). */
-SuperSpotModel_EXPORT void AppendModuleTensors(const torch::nn::Module & module, const std::string & prefix, SafeTensorsContent & content);
+SuperSpotModel_EXPORT void AppendModuleTensors(const torch::nn::Module & module,
+                                               const std::string & prefix,
+                                               SafeTensorsContent & content);
 
 /** Copies the tensors named prefix + name into the module's parameters and buffers.
  * Every expected tensor must be present with exactly its shape and dtype F32, and
  * no other tensor with that prefix may be in the file; errors name `path` and the tensor. */
-SuperSpotModel_EXPORT void LoadModuleTensors(torch::nn::Module & module, const SafeTensorsContent & content, const std::string & prefix, const std::string & path);
+SuperSpotModel_EXPORT void LoadModuleTensors(torch::nn::Module & module,
+                                             const SafeTensorsContent & content,
+                                             const std::string & prefix,
+                                             const std::string & path);
 
 /** Writes dir/config.json and dir/model.safetensors (each atomically), creating dir. */
-SuperSpotModel_EXPORT void SaveModel(const std::string & dir, const ModelConfig & config, const torch::nn::Module & network);
+SuperSpotModel_EXPORT void SaveModel(const std::string & dir,
+                                     const ModelConfig & config,
+                                     const torch::nn::Module & network);
 
 struct LoadedModel
 {

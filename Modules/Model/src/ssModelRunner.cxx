@@ -31,7 +31,7 @@ namespace
   throw std::runtime_error("SuperSpot model: " + m);
 }
 
-template <typename F>
+template<typename F>
 auto GuardTorch(F && f) -> decltype(f())
 {
   try
@@ -128,48 +128,55 @@ struct ModelRunner::Impl
 
 ModelRunner::ModelRunner(std::unique_ptr<Impl> impl)
   : m_Impl(std::move(impl))
-{}
+{
+}
 
 ModelRunner::~ModelRunner() = default;
 
 std::shared_ptr<ModelRunner> ModelRunner::Load(const std::string & dir, const std::string & device, int threads)
 {
-  return GuardTorch([&]() {
-    const torch::Device d = ResolveDevice(device);
-    RequireDirectory(dir, "model folder", "give the folder SuperSpot wrote the model to (config.json + model.safetensors)");
-    boost::system::error_code ec;
-    const std::string canonical = boost::filesystem::canonical(dir, ec).string();
-    const std::string config = JoinPath(dir, "config.json"), weights = JoinPath(dir, "model.safetensors");
-    RequireFile(config, "model configuration", "the model folder must hold the config.json SuperSpot wrote");
-    RequireFile(weights, "model weights", "the model folder must hold the model.safetensors SuperSpot wrote");
-    const CacheKey key{ ec ? dir : canonical, d.str(), boost::filesystem::last_write_time(config, ec), boost::filesystem::last_write_time(weights, ec) };
-    std::lock_guard<std::mutex> lock(CacheMutex);
-    if (auto cached = Cache()[key].lock())
+  return GuardTorch(
+    [&]()
     {
-      if (threads > 0)
+      const torch::Device d = ResolveDevice(device);
+      RequireDirectory(
+        dir, "model folder", "give the folder SuperSpot wrote the model to (config.json + model.safetensors)");
+      boost::system::error_code ec;
+      const std::string canonical = boost::filesystem::canonical(dir, ec).string();
+      const std::string config = JoinPath(dir, "config.json"), weights = JoinPath(dir, "model.safetensors");
+      RequireFile(config, "model configuration", "the model folder must hold the config.json SuperSpot wrote");
+      RequireFile(weights, "model weights", "the model folder must hold the model.safetensors SuperSpot wrote");
+      const CacheKey key{ ec ? dir : canonical,
+                          d.str(),
+                          boost::filesystem::last_write_time(config, ec),
+                          boost::filesystem::last_write_time(weights, ec) };
+      std::lock_guard<std::mutex> lock(CacheMutex);
+      if (auto cached = Cache()[key].lock())
       {
-        cached->SetThreads(threads);
+        if (threads > 0)
+        {
+          cached->SetThreads(threads);
+        }
+        return cached;
       }
-      return cached;
-    }
-    auto impl = std::make_unique<Impl>();
-    impl->dir = dir;
-    impl->deviceName = d.str();
-    impl->device = d;
-    impl->threads = threads;
-    impl->UseThreads();
-    LoadedModel m = LoadModel(dir);
-    impl->config = m.config;
-    impl->network = m.network;
-    impl->network->to(d);
-    impl->network->eval();
-    impl->diffusion = std::make_unique<Diffusion>(impl->config.diffusion);
-    const std::vector<float> s = impl->config.ResidualScalesOrOnes();
-    impl->scales = torch::tensor(s, torch::kFloat32).view({ 1, -1, 1, 1 }).to(d);
-    std::shared_ptr<ModelRunner> runner(new ModelRunner(std::move(impl)));
-    Cache()[key] = runner;
-    return runner;
-  });
+      auto impl = std::make_unique<Impl>();
+      impl->dir = dir;
+      impl->deviceName = d.str();
+      impl->device = d;
+      impl->threads = threads;
+      impl->UseThreads();
+      LoadedModel m = LoadModel(dir);
+      impl->config = m.config;
+      impl->network = m.network;
+      impl->network->to(d);
+      impl->network->eval();
+      impl->diffusion = std::make_unique<Diffusion>(impl->config.diffusion);
+      const std::vector<float> s = impl->config.ResidualScalesOrOnes();
+      impl->scales = torch::tensor(s, torch::kFloat32).view({ 1, -1, 1, 1 }).to(d);
+      std::shared_ptr<ModelRunner> runner(new ModelRunner(std::move(impl)));
+      Cache()[key] = runner;
+      return runner;
+    });
 }
 
 void ModelRunner::ClearCache()
@@ -205,127 +212,154 @@ void ModelRunner::SetThreads(int threads)
 
 EncodedBatch ModelRunner::Encode(const PatchBatch & batch, bool withUnconditional) const
 {
-  return GuardTorch([&]() {
-    c10::InferenceMode guard;
-    m_Impl->UseThreads();
-    const net::PatchInputs in = m_Impl->Inputs(batch);
-    EncodedBatch out;
-    out.batch = batch.batch;
-    out.conditional = ToArrays(m_Impl->network->Encode(in));
-    // Without histology the unconditional model is the conditional one.
-    if (withUnconditional && m_Impl->config.useHistology)
+  return GuardTorch(
+    [&]()
     {
-      const torch::Tensor drop = torch::ones({ batch.batch }, torch::kBool);
-      out.unconditional = ToArrays(m_Impl->network->Encode(in, drop));
-    }
-    return out;
-  });
+      c10::InferenceMode guard;
+      m_Impl->UseThreads();
+      const net::PatchInputs in = m_Impl->Inputs(batch);
+      EncodedBatch out;
+      out.batch = batch.batch;
+      out.conditional = ToArrays(m_Impl->network->Encode(in));
+      // Without histology the unconditional model is the conditional one.
+      if (withUnconditional && m_Impl->config.useHistology)
+      {
+        const torch::Tensor drop = torch::ones({ batch.batch }, torch::kBool);
+        out.unconditional = ToArrays(m_Impl->network->Encode(in, drop));
+      }
+      return out;
+    });
 }
 
 FloatArray ModelRunner::GeneGraphPrior(const PatchBatch & batch) const
 {
-  return GuardTorch([&]() {
-    c10::InferenceMode guard;
-    m_Impl->UseThreads();
-    if (!m_Impl->config.useGeneGraph)
+  return GuardTorch(
+    [&]()
     {
-      return FloatArray();
-    }
-    return ToArray(m_Impl->network->Prior(m_Impl->Inputs(batch)));
-  });
+      c10::InferenceMode guard;
+      m_Impl->UseThreads();
+      if (!m_Impl->config.useGeneGraph)
+      {
+        return FloatArray();
+      }
+      return ToArray(m_Impl->network->Prior(m_Impl->Inputs(batch)));
+    });
 }
 
-SampleResult ModelRunner::Sample(const PatchBatch & batch, const EncodedBatch & condition, const FloatArray & prior, const SamplingOptions & options) const
+SampleResult ModelRunner::Sample(const PatchBatch & batch,
+                                 const EncodedBatch & condition,
+                                 const FloatArray & prior,
+                                 const SamplingOptions & options) const
 {
-  return GuardTorch([&]() {
-    c10::InferenceMode guard;
-    m_Impl->UseThreads();
-    const ModelConfig & c = m_Impl->config;
-    const torch::Device & dev = m_Impl->device;
-    batch.Validate(c);
-    const std::int64_t b = batch.batch, k = options.samples, g = c.NumberOfGenes(), p = c.patchSize;
-    if (k < 1)
+  return GuardTorch(
+    [&]()
     {
-      SS_INPUT_ERROR("", "samples", "must be at least 1", "ask for one or more samples per patch");
-    }
-    if (condition.batch != b)
-    {
-      SS_INPUT_ERROR("", "condition", "encodes " + std::to_string(condition.batch) + " patches, the batch has " + std::to_string(b), "encode the same batch");
-    }
-    SamplerSettings settings;
-    settings.sampler = options.sampler.value_or(c.diffusion.sampler);
-    settings.steps = options.steps.value_or(c.diffusion.samplingSteps);
-    settings.eta = options.eta.value_or(c.diffusion.eta);
-    settings.clip = c.diffusion.x0Clip;
-    const double w = options.guidance.value_or(c.diffusion.guidanceScale);
-    if (settings.sampler != "ddim" && settings.sampler != "ddpm")
-    {
-      SS_INPUT_ERROR("", "sampler", "'" + settings.sampler + "' is not a sampler", "use ddim or ddpm");
-    }
-    if (settings.steps < 1 || settings.steps > c.diffusion.timesteps)
-    {
-      SS_INPUT_ERROR("", "steps", "must lie in 1.." + std::to_string(c.diffusion.timesteps), "use e.g. 20");
-    }
-    if (!(settings.eta >= 0) || !(w >= 0))
-    {
-      SS_INPUT_ERROR("", "eta/guidance", "must be non-negative", "use eta in [0, 1] and guidance ≥ 0");
-    }
-    const bool guided = w != 1.0 && c.useHistology;
-    if (guided && !condition.HasUnconditional())
-    {
-      SS_INPUT_ERROR("", "condition", "guidance scale " + std::to_string(w) + " needs the unconditional encoding", "call Encode with withUnconditional = true");
-    }
-    if (!options.seeds.empty() && static_cast<std::int64_t>(options.seeds.size()) != b)
-    {
-      SS_INPUT_ERROR("", "seeds", "has " + std::to_string(options.seeds.size()) + " seeds for " + std::to_string(b) + " patches", "give one seed per patch, or none");
-    }
-    RequireCondition(condition.conditional, c, b, "condition");
-    if (guided)
-    {
-      RequireCondition(condition.unconditional, c, b, "unconditional condition");
-    }
-    torch::Tensor priorT;
-    if (c.useGeneGraph)
-    {
-      prior.RequireShape({ b, c.PriorChannels(), p, p }, "prior");
-      priorT = ToTensor(prior, dev).repeat_interleave(k, 0);
-    }
-    net::Condition cond = ToCondition(condition.conditional, dev).RepeatInterleave(k);
-    if (guided)
-    {
-      cond = net::Condition::Cat(cond, ToCondition(condition.unconditional, dev).RepeatInterleave(k));
-      if (priorT.defined())
+      c10::InferenceMode guard;
+      m_Impl->UseThreads();
+      const ModelConfig & c = m_Impl->config;
+      const torch::Device & dev = m_Impl->device;
+      batch.Validate(c);
+      const std::int64_t b = batch.batch, k = options.samples, g = c.NumberOfGenes(), p = c.patchSize;
+      if (k < 1)
       {
-        priorT = torch::cat({ priorT, priorT }, 0);
+        SS_INPUT_ERROR("", "samples", "must be at least 1", "ask for one or more samples per patch");
       }
-    }
-    std::vector<at::Generator> gens;
-    for (std::int64_t i = 0; i < b; ++i)
-    {
-      gens.push_back(MakeGenerator(options.seeds.empty() ? options.seed + static_cast<std::uint64_t>(i) : options.seeds[static_cast<std::size_t>(i)]));
-    }
-    net::SuperSpotNetwork & network = m_Impl->network;
-    const auto model = [&](const torch::Tensor & xt, const torch::Tensor & t) {
-      if (!guided)
+      if (condition.batch != b)
       {
-        return network->Denoise(xt, t, cond, priorT);
+        SS_INPUT_ERROR("",
+                       "condition",
+                       "encodes " + std::to_string(condition.batch) + " patches, the batch has " + std::to_string(b),
+                       "encode the same batch");
       }
-      // Both branches in one batched pass: [conditional; unconditional].
-      const auto out = network->Denoise(torch::cat({ xt, xt }, 0), torch::cat({ t, t }, 0), cond, priorT).chunk(2, 0);
-      return out[1] + w * (out[0] - out[1]);
-    };
-    const torch::Tensor x0 = SampleLoop(*m_Impl->diffusion, model, gens, k, { g, p, p }, settings, torch::TensorOptions().dtype(torch::kFloat32).device(dev));
-    const torch::Tensor base = ToTensor(batch.base, dev).repeat_interleave(k, 0);
-    const torch::Tensor v = (base + m_Impl->scales * x0).clamp_min(0).view({ b, k, g, p, p });
-    SampleResult r;
-    r.mean = ToArray(v.mean(1));
-    r.std = ToArray(k > 1 ? v.std(at::IntArrayRef{ 1 }, /*unbiased=*/true, /*keepdim=*/false) : torch::zeros({ b, g, p, p }));
-    if (options.keepSamples)
-    {
-      r.samples = ToArray(v);
-    }
-    return r;
-  });
+      SamplerSettings settings;
+      settings.sampler = options.sampler.value_or(c.diffusion.sampler);
+      settings.steps = options.steps.value_or(c.diffusion.samplingSteps);
+      settings.eta = options.eta.value_or(c.diffusion.eta);
+      settings.clip = c.diffusion.x0Clip;
+      const double w = options.guidance.value_or(c.diffusion.guidanceScale);
+      if (settings.sampler != "ddim" && settings.sampler != "ddpm")
+      {
+        SS_INPUT_ERROR("", "sampler", "'" + settings.sampler + "' is not a sampler", "use ddim or ddpm");
+      }
+      if (settings.steps < 1 || settings.steps > c.diffusion.timesteps)
+      {
+        SS_INPUT_ERROR("", "steps", "must lie in 1.." + std::to_string(c.diffusion.timesteps), "use e.g. 20");
+      }
+      if (!(settings.eta >= 0) || !(w >= 0))
+      {
+        SS_INPUT_ERROR("", "eta/guidance", "must be non-negative", "use eta in [0, 1] and guidance ≥ 0");
+      }
+      const bool guided = w != 1.0 && c.useHistology;
+      if (guided && !condition.HasUnconditional())
+      {
+        SS_INPUT_ERROR("",
+                       "condition",
+                       "guidance scale " + std::to_string(w) + " needs the unconditional encoding",
+                       "call Encode with withUnconditional = true");
+      }
+      if (!options.seeds.empty() && static_cast<std::int64_t>(options.seeds.size()) != b)
+      {
+        SS_INPUT_ERROR("",
+                       "seeds",
+                       "has " + std::to_string(options.seeds.size()) + " seeds for " + std::to_string(b) + " patches",
+                       "give one seed per patch, or none");
+      }
+      RequireCondition(condition.conditional, c, b, "condition");
+      if (guided)
+      {
+        RequireCondition(condition.unconditional, c, b, "unconditional condition");
+      }
+      torch::Tensor priorT;
+      if (c.useGeneGraph)
+      {
+        prior.RequireShape({ b, c.PriorChannels(), p, p }, "prior");
+        priorT = ToTensor(prior, dev).repeat_interleave(k, 0);
+      }
+      net::Condition cond = ToCondition(condition.conditional, dev).RepeatInterleave(k);
+      if (guided)
+      {
+        cond = net::Condition::Cat(cond, ToCondition(condition.unconditional, dev).RepeatInterleave(k));
+        if (priorT.defined())
+        {
+          priorT = torch::cat({ priorT, priorT }, 0);
+        }
+      }
+      std::vector<at::Generator> gens;
+      for (std::int64_t i = 0; i < b; ++i)
+      {
+        gens.push_back(MakeGenerator(options.seeds.empty() ? options.seed + static_cast<std::uint64_t>(i)
+                                                           : options.seeds[static_cast<std::size_t>(i)]));
+      }
+      net::SuperSpotNetwork & network = m_Impl->network;
+      const auto model = [&](const torch::Tensor & xt, const torch::Tensor & t)
+      {
+        if (!guided)
+        {
+          return network->Denoise(xt, t, cond, priorT);
+        }
+        // Both branches in one batched pass: [conditional; unconditional].
+        const auto out = network->Denoise(torch::cat({ xt, xt }, 0), torch::cat({ t, t }, 0), cond, priorT).chunk(2, 0);
+        return out[1] + w * (out[0] - out[1]);
+      };
+      const torch::Tensor x0 = SampleLoop(*m_Impl->diffusion,
+                                          model,
+                                          gens,
+                                          k,
+                                          { g, p, p },
+                                          settings,
+                                          torch::TensorOptions().dtype(torch::kFloat32).device(dev));
+      const torch::Tensor base = ToTensor(batch.base, dev).repeat_interleave(k, 0);
+      const torch::Tensor v = (base + m_Impl->scales * x0).clamp_min(0).view({ b, k, g, p, p });
+      SampleResult r;
+      r.mean = ToArray(v.mean(1));
+      r.std = ToArray(k > 1 ? v.std(at::IntArrayRef{ 1 }, /*unbiased=*/true, /*keepdim=*/false)
+                            : torch::zeros({ b, g, p, p }));
+      if (options.keepSamples)
+      {
+        r.samples = ToArray(v);
+      }
+      return r;
+    });
 }
 
 } // namespace ss

@@ -171,7 +171,8 @@ HistologyEncoderImpl::HistologyEncoderImpl(const ModelConfig & c)
   tissueTokenNorm = register_module("tissueTokenNorm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({ d })));
   cellPosition = register_parameter("cellPosition", 0.02 * torch::randn({ c.NumberOfCellTokens(), d }));
   tissuePosition = register_parameter("tissuePosition", 0.02 * torch::randn({ c.NumberOfTissueTokens(), d }));
-  globalMlp = register_module("globalMlp", torch::nn::Sequential(torch::nn::Linear(d, d), torch::nn::SiLU(), torch::nn::Linear(d, d)));
+  globalMlp = register_module(
+    "globalMlp", torch::nn::Sequential(torch::nn::Linear(d, d), torch::nn::SiLU(), torch::nn::Linear(d, d)));
 }
 
 torch::Tensor HistologyEncoderImpl::TileEntropy(const torch::Tensor & cell) const
@@ -181,7 +182,8 @@ torch::Tensor HistologyEncoderImpl::TileEntropy(const torch::Tensor & cell) cons
   const std::int64_t tile = m_TileBins * m_Q; // cell-image pixels per tile side
   const std::int64_t n = cell.size(2) / tile;
   const torch::Tensor grey = cell.mean(1);
-  torch::Tensor bins = (grey * static_cast<double>(m_Bins)).floor().clamp(0, static_cast<double>(m_Bins - 1)).to(torch::kLong);
+  torch::Tensor bins =
+    (grey * static_cast<double>(m_Bins)).floor().clamp(0, static_cast<double>(m_Bins - 1)).to(torch::kLong);
   // (B, n·tile, n·tile) → (B, n, n, tile·tile): the pixels of each tile, tiles row-major.
   bins = bins.view({ b, n, tile, n, tile }).permute({ 0, 1, 3, 2, 4 }).reshape({ b, n * n, tile * tile });
   torch::Tensor counts = torch::zeros({ b, n * n, m_Bins }, cell.options());
@@ -227,7 +229,9 @@ ExpressionEncoderImpl::ExpressionEncoderImpl(const ModelConfig & c)
   }
 }
 
-torch::Tensor ExpressionEncoderImpl::forward(const torch::Tensor & lr, const torch::Tensor & base, const torch::Tensor & lrMask)
+torch::Tensor ExpressionEncoderImpl::forward(const torch::Tensor & lr,
+                                             const torch::Tensor & base,
+                                             const torch::Tensor & lrMask)
 {
   torch::Tensor h = stem(torch::cat({ lr, base, lrMask }, 1));
   for (const auto & block : *blocks)
@@ -256,7 +260,9 @@ DisentanglingFusionImpl::DisentanglingFusionImpl(const ModelConfig & c)
   }
 }
 
-std::pair<torch::Tensor, torch::Tensor> DisentanglingFusionImpl::forward(const torch::Tensor & h, const torch::Tensor & e, const torch::Tensor & present)
+std::pair<torch::Tensor, torch::Tensor> DisentanglingFusionImpl::forward(const torch::Tensor & h,
+                                                                         const torch::Tensor & e,
+                                                                         const torch::Tensor & present)
 {
   const torch::Tensor hs = histShared(h), hp = histSpecific(h), es = exprShared(e), ep = exprSpecific(e);
   const auto gh = filmHist(ep).chunk(2, 1); // expression-specific modulates histology-specific
@@ -265,7 +271,8 @@ std::pair<torch::Tensor, torch::Tensor> DisentanglingFusionImpl::forward(const t
   const torch::Tensor epMod = ep * (1 + ge[0]) + ge[1];
   torch::Tensor map = torch::cat({ 0.5 * (hs + es), hpMod, epMod }, 1);
 
-  const torch::Tensor perPixel = (1 - Cosine(hs, es)) + Cosine(hp, hs).pow(2) + Cosine(ep, es).pow(2) + Cosine(hp, ep).pow(2);
+  const torch::Tensor perPixel =
+    (1 - Cosine(hs, es)) + Cosine(hp, hs).pow(2) + Cosine(ep, es).pow(2) + Cosine(hp, ep).pow(2);
   const torch::Tensor w = present.to(perPixel.dtype()).view({ -1, 1, 1 });
   const torch::Tensor loss = (perPixel * w).sum() / (w.sum() * perPixel.size(1) * perPixel.size(2)).clamp_min(1.0);
   return { map, loss };
@@ -287,18 +294,25 @@ DynamicTokenSelectorImpl::DynamicTokenSelectorImpl(const ModelConfig & c)
   : m_MinFraction(c.dynamicMinFraction)
 {
   const std::int64_t d = c.tokenDim;
-  gate = register_module("gate", torch::nn::Sequential(torch::nn::Linear(d, d / 2), torch::nn::SiLU(), torch::nn::Linear(d / 2, 1)));
-  fraction = register_module("fraction", torch::nn::Sequential(torch::nn::Linear(d, d / 2), torch::nn::SiLU(), torch::nn::Linear(d / 2, 1)));
+  gate = register_module(
+    "gate", torch::nn::Sequential(torch::nn::Linear(d, d / 2), torch::nn::SiLU(), torch::nn::Linear(d / 2, 1)));
+  fraction = register_module(
+    "fraction", torch::nn::Sequential(torch::nn::Linear(d, d / 2), torch::nn::SiLU(), torch::nn::Linear(d / 2, 1)));
 }
 
-void DynamicTokenSelectorImpl::forward(const torch::Tensor & tokens, const torch::Tensor & entropy, const torch::Tensor & global, Condition & out)
+void DynamicTokenSelectorImpl::forward(const torch::Tensor & tokens,
+                                       const torch::Tensor & entropy,
+                                       const torch::Tensor & global,
+                                       Condition & out)
 {
   const std::int64_t n = tokens.size(1);
-  const torch::Tensor g = gate->forward(tokens).squeeze(-1);                                        // (B, Nc)
-  const torch::Tensor rho = m_MinFraction + (1 - m_MinFraction) * torch::sigmoid(fraction->forward(global).squeeze(-1)); // (B)
+  const torch::Tensor g = gate->forward(tokens).squeeze(-1); // (B, Nc)
+  const torch::Tensor rho =
+    m_MinFraction + (1 - m_MinFraction) * torch::sigmoid(fraction->forward(global).squeeze(-1)); // (B)
   const torch::Tensor scores = g + entropy;
   // rank 0 = highest score.
-  const torch::Tensor rank = scores.detach().argsort(std::int64_t{ 1 }, true).argsort(std::int64_t{ 1 }, false).to(scores.dtype());
+  const torch::Tensor rank =
+    scores.detach().argsort(std::int64_t{ 1 }, true).argsort(std::int64_t{ 1 }, false).to(scores.dtype());
   const torch::Tensor k = (rho.detach() * n).ceil().clamp(1, n).unsqueeze(1);
   const torch::Tensor hard = (rank < k).to(scores.dtype());
   const torch::Tensor soft = torch::sigmoid(rho.unsqueeze(1) * n - rank - 0.5);
@@ -310,7 +324,10 @@ void DynamicTokenSelectorImpl::forward(const torch::Tensor & tokens, const torch
 }
 
 // ---------------------------------------------------------------------------
-CrossAttentionImpl::CrossAttentionImpl(std::int64_t channels, std::int64_t tokenDim, std::int64_t heads, std::int64_t pixels)
+CrossAttentionImpl::CrossAttentionImpl(std::int64_t channels,
+                                       std::int64_t tokenDim,
+                                       std::int64_t heads,
+                                       std::int64_t pixels)
   : m_Heads(heads)
 {
   norm = register_module("norm", Norm(channels));
@@ -321,20 +338,24 @@ CrossAttentionImpl::CrossAttentionImpl(std::int64_t channels, std::int64_t token
   queryPosition = register_parameter("queryPosition", 0.02 * torch::randn({ pixels, tokenDim }));
 }
 
-torch::Tensor CrossAttentionImpl::forward(const torch::Tensor & x, const torch::Tensor & tokens, const torch::Tensor & weights)
+torch::Tensor CrossAttentionImpl::forward(const torch::Tensor & x,
+                                          const torch::Tensor & tokens,
+                                          const torch::Tensor & weights)
 {
   const std::int64_t b = x.size(0), c = x.size(1), hgt = x.size(2), wid = x.size(3);
   const std::int64_t n = tokens.size(1), d = tokens.size(2), dh = d / m_Heads;
-  const torch::Tensor query = q(norm(x).flatten(2).transpose(1, 2)) + queryPosition;           // (B, HW, D)
+  const torch::Tensor query = q(norm(x).flatten(2).transpose(1, 2)) + queryPosition; // (B, HW, D)
   const auto split = [&](const torch::Tensor & t) { return t.view({ b, -1, m_Heads, dh }).transpose(1, 2); };
-  const torch::Tensor qh = split(query), kh = split(k(tokens)), vh = split(v(tokens));           // (B, h, ·, dh)
-  const torch::Tensor logits = torch::matmul(qh, kh.transpose(-1, -2)) / std::sqrt(static_cast<double>(dh)); // (B, h, HW, N)
+  const torch::Tensor qh = split(query), kh = split(k(tokens)), vh = split(v(tokens)); // (B, h, ·, dh)
+  const torch::Tensor logits =
+    torch::matmul(qh, kh.transpose(-1, -2)) / std::sqrt(static_cast<double>(dh)); // (B, h, HW, N)
   // Softmax with multiplicative key weights: a_i ∝ w_i·exp(l_i). The maximum is taken
   // over the attended keys only, and the exponent clamped at 0, so masked keys can
   // neither overflow nor underflow the kept ones.
   const torch::Tensor w = weights.view({ b, 1, 1, n });
   const torch::Tensor attended = (w > 0).detach();
-  const torch::Tensor m = logits.detach().masked_fill(attended.logical_not(), -std::numeric_limits<float>::infinity()).amax(-1, true);
+  const torch::Tensor m =
+    logits.detach().masked_fill(attended.logical_not(), -std::numeric_limits<float>::infinity()).amax(-1, true);
   const torch::Tensor e = torch::exp((logits - m).clamp_max(0)) * w;
   const torch::Tensor a = e / e.sum(-1, true).clamp_min(1e-20);
   const torch::Tensor o = torch::matmul(a, vh).transpose(1, 2).reshape({ b, hgt * wid, d });
@@ -353,8 +374,9 @@ torch::Tensor SelfAttentionImpl::forward(const torch::Tensor & x)
 {
   const std::int64_t b = x.size(0), c = x.size(1), hw = x.size(2) * x.size(3), dh = c / m_Heads;
   const auto parts = qkv(norm(x)).view({ b, 3, m_Heads, dh, hw }).unbind(1);
-  const torch::Tensor logits = torch::matmul(parts[0].transpose(-1, -2), parts[1]) / std::sqrt(static_cast<double>(dh)); // (B, h, HW, HW)
-  const torch::Tensor o = torch::matmul(parts[2], logits.softmax(-1).transpose(-1, -2));                             // (B, h, dh, HW)
+  const torch::Tensor logits =
+    torch::matmul(parts[0].transpose(-1, -2), parts[1]) / std::sqrt(static_cast<double>(dh)); // (B, h, HW, HW)
+  const torch::Tensor o = torch::matmul(parts[2], logits.softmax(-1).transpose(-1, -2));      // (B, h, dh, HW)
   return x + out(o.reshape({ b, c, x.size(2), x.size(3) }));
 }
 
@@ -363,7 +385,8 @@ GeneGraphImpl::GeneGraphImpl(const ModelConfig & c)
 {
   const std::int64_t g = c.NumberOfGenes(), f = c.geneEmbeddingDim, hidden = c.graphHiddenDim;
   const std::vector<float> a = c.AdjacencyOrIdentity();
-  adjacency = register_buffer("adjacency", torch::from_blob(const_cast<float *>(a.data()), { g, g }, torch::kFloat32).clone());
+  adjacency =
+    register_buffer("adjacency", torch::from_blob(const_cast<float *>(a.data()), { g, g }, torch::kFloat32).clone());
   embedding = register_parameter("embedding", 0.1 * torch::randn({ g, f }));
   prior1 = register_module("prior1", torch::nn::Linear(3 + f, hidden));
   prior2 = register_module("prior2", torch::nn::Linear(hidden, c.priorFeatures));
@@ -394,15 +417,17 @@ torch::Tensor Dense(const torch::nn::Linear & layer, const torch::Tensor & x)
 
 } // namespace
 
-torch::Tensor GeneGraphImpl::FirstLayer(const torch::nn::Linear & layer, const std::vector<torch::Tensor> & inputs) const
+torch::Tensor GeneGraphImpl::FirstLayer(const torch::nn::Linear & layer,
+                                        const std::vector<torch::Tensor> & inputs) const
 {
   // σ(Â·([x_1 … x_k, emb_g] W + b)) computed as σ((Â X) W_x + Â (E W_eᵀ + b)): the graph
   // product runs on the k input features instead of the hidden ones (same function,
   // by linearity), and the embedding term is per gene, not per pixel.
   const std::int64_t k = static_cast<std::int64_t>(inputs.size());
-  const torch::Tensor w = layer->weight; // (hidden, k + F)
-  const torch::Tensor x = torch::stack(inputs, -1);                                        // (B, G, HW, k)
-  const torch::Tensor geneTerm = torch::mm(adjacency, torch::addmm(layer->bias, embedding, w.slice(1, k).t())); // (G, hidden)
+  const torch::Tensor w = layer->weight;            // (hidden, k + F)
+  const torch::Tensor x = torch::stack(inputs, -1); // (B, G, HW, k)
+  const torch::Tensor geneTerm =
+    torch::mm(adjacency, torch::addmm(layer->bias, embedding, w.slice(1, k).t())); // (G, hidden)
   const torch::Tensor ax = Propagate(x);
   std::vector<std::int64_t> shape = ax.sizes().vec();
   shape.back() = w.size(0);
@@ -413,7 +438,9 @@ torch::Tensor GeneGraphImpl::Prior(const torch::Tensor & lr, const torch::Tensor
 {
   const std::int64_t b = lr.size(0), g = lr.size(1), h = lr.size(2), w = lr.size(3);
   // Node features per pixel [lr_g, base_g, lrMask, emb_g], channels last: (B, G, HW, ·).
-  const torch::Tensor h1 = F::silu(FirstLayer(prior1, { lr.reshape({ b, g, -1 }), base.reshape({ b, g, -1 }), lrMask.reshape({ b, 1, -1 }).expand({ b, g, h * w }) }));
+  const torch::Tensor h1 = F::silu(FirstLayer(
+    prior1,
+    { lr.reshape({ b, g, -1 }), base.reshape({ b, g, -1 }), lrMask.reshape({ b, 1, -1 }).expand({ b, g, h * w }) }));
   const torch::Tensor y = Propagate(Dense(prior2, h1)); // (B, G, HW, priorFeatures)
   return y.permute({ 0, 1, 3, 2 }).reshape({ b, -1, h, w });
 }
@@ -443,7 +470,10 @@ UNetImpl::UNetImpl(const ModelConfig & c)
   }
   const std::int64_t inChannels = c.NumberOfGenes() + c.ConditionMapChannels() + c.PriorChannels();
   inConv = register_module("inConv", Conv(inChannels, c.channels, 3));
-  timeMlp = register_module("timeMlp", torch::nn::Sequential(torch::nn::Linear(c.channels, timeDim), torch::nn::SiLU(), torch::nn::Linear(timeDim, timeDim)));
+  timeMlp =
+    register_module("timeMlp",
+                    torch::nn::Sequential(
+                      torch::nn::Linear(c.channels, timeDim), torch::nn::SiLU(), torch::nn::Linear(timeDim, timeDim)));
 
   std::vector<std::int64_t> skips{ c.channels };
   std::int64_t ch = c.channels;
@@ -460,7 +490,8 @@ UNetImpl::UNetImpl(const ModelConfig & c)
       ch = out;
       if (m_AttentionAt[static_cast<std::size_t>(l)])
       {
-        L.downAttention.push_back(register_module(name + "_xattn", CrossAttention(ch, c.tokenDim, c.heads, side * side)));
+        L.downAttention.push_back(
+          register_module(name + "_xattn", CrossAttention(ch, c.tokenDim, c.heads, side * side)));
       }
       skips.push_back(ch);
     }
@@ -507,7 +538,8 @@ UNetImpl::UNetImpl(const ModelConfig & c)
 torch::Tensor UNetImpl::TimestepEmbedding(const torch::Tensor & t, std::int64_t dim)
 {
   const std::int64_t half = dim / 2;
-  const torch::Tensor freqs = torch::exp(-std::log(10000.0) * torch::arange(half, t.options().dtype(torch::kFloat32)) / static_cast<double>(half));
+  const torch::Tensor freqs = torch::exp(-std::log(10000.0) * torch::arange(half, t.options().dtype(torch::kFloat32)) /
+                                         static_cast<double>(half));
   const torch::Tensor args = t.to(torch::kFloat32).unsqueeze(1) * freqs.unsqueeze(0);
   torch::Tensor e = torch::cat({ torch::cos(args), torch::sin(args) }, 1);
   if (dim % 2)
@@ -524,7 +556,10 @@ torch::Tensor UNetImpl::forward(const torch::Tensor & x, const torch::Tensor & t
   if (m_Attention)
   {
     tokens = torch::cat({ cond.cellTokens, cond.tissueTokens }, 1);
-    weights = torch::cat({ cond.cellWeights, torch::ones({ cond.tissueTokens.size(0), cond.tissueTokens.size(1) }, cond.cellWeights.options()) }, 1);
+    weights =
+      torch::cat({ cond.cellWeights,
+                   torch::ones({ cond.tissueTokens.size(0), cond.tissueTokens.size(1) }, cond.cellWeights.options()) },
+                 1);
   }
   torch::Tensor h = inConv(x);
   std::vector<torch::Tensor> hs{ h };
@@ -567,7 +602,8 @@ torch::Tensor UNetImpl::forward(const torch::Tensor & x, const torch::Tensor & t
     }
     if (L.upsample)
     {
-      h = L.upsample(F::interpolate(h, F::InterpolateFuncOptions().scale_factor(std::vector<double>{ 2.0, 2.0 }).mode(torch::kNearest)));
+      h = L.upsample(F::interpolate(
+        h, F::InterpolateFuncOptions().scale_factor(std::vector<double>{ 2.0, 2.0 }).mode(torch::kNearest)));
     }
   }
   return outConv(F::silu(outNorm(h)));
@@ -630,8 +666,10 @@ Condition SuperSpotNetworkImpl::Encode(const PatchInputs & in, const torch::Tens
     present = drop.logical_not().to(e.dtype());
     h.dense = h.dense * present.view({ b, 1, 1, 1 });
     h.cellEntropy = h.cellEntropy * present.view({ b, 1 });
-    h.cellTokens = torch::where(drop.view({ b, 1, 1 }), nullCell.view({ 1, 1, -1 }).expand_as(h.cellTokens), h.cellTokens);
-    h.tissueTokens = torch::where(drop.view({ b, 1, 1 }), nullTissue.view({ 1, 1, -1 }).expand_as(h.tissueTokens), h.tissueTokens);
+    h.cellTokens =
+      torch::where(drop.view({ b, 1, 1 }), nullCell.view({ 1, 1, -1 }).expand_as(h.cellTokens), h.cellTokens);
+    h.tissueTokens =
+      torch::where(drop.view({ b, 1, 1 }), nullTissue.view({ 1, 1, -1 }).expand_as(h.tissueTokens), h.tissueTokens);
     h.global = torch::where(drop.view({ b, 1 }), nullGlobal.view({ 1, -1 }).expand_as(h.global), h.global);
   }
   if (disentangling)
@@ -669,7 +707,10 @@ torch::Tensor SuperSpotNetworkImpl::Prior(const PatchInputs & in)
   return geneGraph->Prior(in.lr, in.base, in.lrMask);
 }
 
-torch::Tensor SuperSpotNetworkImpl::Denoise(const torch::Tensor & xt, const torch::Tensor & t, const Condition & cond, const torch::Tensor & prior)
+torch::Tensor SuperSpotNetworkImpl::Denoise(const torch::Tensor & xt,
+                                            const torch::Tensor & t,
+                                            const Condition & cond,
+                                            const torch::Tensor & prior)
 {
   std::vector<torch::Tensor> inputs{ xt, cond.map };
   if (geneGraph)

@@ -32,13 +32,13 @@ struct PatchInputs
 /** What the encoders give the denoiser. Token fields are undefined without histology. */
 struct SuperSpotModel_EXPORT Condition
 {
-  torch::Tensor map;          ///< (B, Cc, P, P) condition map at HR resolution
-  torch::Tensor cellTokens;   ///< (B, Nc, D)
-  torch::Tensor cellWeights;  ///< (B, Nc) attention weight: keep · σ(gate); 0 = not attended
-  torch::Tensor cellScores;   ///< (B, Nc) gate logit + tile entropy (the ranking)
-  torch::Tensor cellKeep;     ///< (B, Nc) 1 for the top-k cell tokens
-  torch::Tensor keepFraction; ///< (B) ρ
-  torch::Tensor tissueTokens; ///< (B, Nt, D)
+  torch::Tensor map;             ///< (B, Cc, P, P) condition map at HR resolution
+  torch::Tensor cellTokens;      ///< (B, Nc, D)
+  torch::Tensor cellWeights;     ///< (B, Nc) attention weight: keep · σ(gate); 0 = not attended
+  torch::Tensor cellScores;      ///< (B, Nc) gate logit + tile entropy (the ranking)
+  torch::Tensor cellKeep;        ///< (B, Nc) 1 for the top-k cell tokens
+  torch::Tensor keepFraction;    ///< (B) ρ
+  torch::Tensor tissueTokens;    ///< (B, Nt, D)
   torch::Tensor disentangleLoss; ///< scalar (0 when disentangling is off)
 
   bool HasTokens() const { return cellTokens.defined(); }
@@ -121,7 +121,9 @@ public:
    * (not dropped for guidance). Returns the map (B, 3Cc, P, P) and the loss: mean
    * over present patches and pixels of (1 − cos(h_sh, e_sh)) + cos²(h_sp, h_sh) +
    * cos²(e_sp, e_sh) + cos²(h_sp, e_sp). */
-  std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor & h, const torch::Tensor & e, const torch::Tensor & present);
+  std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor & h,
+                                                  const torch::Tensor & e,
+                                                  const torch::Tensor & present);
 
 private:
   torch::nn::Conv2d histShared{ nullptr }, histSpecific{ nullptr }, exprShared{ nullptr }, exprSpecific{ nullptr };
@@ -151,7 +153,10 @@ class DynamicTokenSelectorImpl : public torch::nn::Module
 public:
   explicit DynamicTokenSelectorImpl(const ModelConfig & c);
   /** tokens (B, Nc, D), entropy (B, Nc), global (B, D) → fills weights, scores, keep, ρ of `out`. */
-  void forward(const torch::Tensor & tokens, const torch::Tensor & entropy, const torch::Tensor & global, Condition & out);
+  void forward(const torch::Tensor & tokens,
+               const torch::Tensor & entropy,
+               const torch::Tensor & global,
+               Condition & out);
 
 private:
   double m_MinFraction;
@@ -263,7 +268,10 @@ public:
   /** The gene-graph prior (B, Cg, P, P); undefined when the gene graph is off. */
   torch::Tensor Prior(const PatchInputs & in);
   /** x_t (B, G, P, P), t (B) int64 → ε or v (B, G, P, P). */
-  torch::Tensor Denoise(const torch::Tensor & xt, const torch::Tensor & t, const Condition & cond, const torch::Tensor & prior);
+  torch::Tensor Denoise(const torch::Tensor & xt,
+                        const torch::Tensor & t,
+                        const Condition & cond,
+                        const torch::Tensor & prior);
 
   const ModelConfig & Config() const { return m_Config; }
 

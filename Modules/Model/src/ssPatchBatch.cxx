@@ -48,11 +48,17 @@ void FloatArray::RequireShape(const std::vector<std::int64_t> & expected, const 
 {
   if (shape != expected)
   {
-    SS_INPUT_ERROR("", what, "has shape " + Shape(shape) + ", the model needs " + Shape(expected), "prepare the inputs with the model's grid settings (config.json)");
+    SS_INPUT_ERROR("",
+                   what,
+                   "has shape " + Shape(shape) + ", the model needs " + Shape(expected),
+                   "prepare the inputs with the model's grid settings (config.json)");
   }
   if (static_cast<std::int64_t>(data.size()) != NumberOfElements())
   {
-    SS_INPUT_ERROR("", what, "holds " + std::to_string(data.size()) + " values for shape " + Shape(shape), "fill the array to its shape");
+    SS_INPUT_ERROR("",
+                   what,
+                   "holds " + std::to_string(data.size()) + " values for shape " + Shape(shape),
+                   "fill the array to its shape");
   }
 }
 
@@ -119,7 +125,8 @@ FloatArray TransformSquare(const FloatArray & a, int op)
   }
   if (a.shape.size() < 2 || a.shape[a.shape.size() - 1] != a.shape[a.shape.size() - 2])
   {
-    SS_INPUT_ERROR("", "array", "shape " + a.ShapeString() + " is not square in its last two axes", "augment square patches only");
+    SS_INPUT_ERROR(
+      "", "array", "shape " + a.ShapeString() + " is not square in its last two axes", "augment square patches only");
   }
   const std::int64_t n = a.shape.back();
   const std::int64_t planes = a.NumberOfElements() / (n * n);

@@ -11,7 +11,8 @@
 #include <limits>
 #include <set>
 
-static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "safetensors data are little-endian; add byte swapping for this host");
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+              "safetensors data are little-endian; add byte swapping for this host");
 
 namespace ss
 {
@@ -26,10 +27,11 @@ struct DTypeInfo
   std::size_t size;
 };
 
-constexpr DTypeInfo DTypes[] = { { SafeTensorDType::F64, "F64", 8 }, { SafeTensorDType::F32, "F32", 4 }, { SafeTensorDType::F16, "F16", 2 },
-                                 { SafeTensorDType::BF16, "BF16", 2 }, { SafeTensorDType::I64, "I64", 8 }, { SafeTensorDType::I32, "I32", 4 },
-                                 { SafeTensorDType::I16, "I16", 2 }, { SafeTensorDType::I8, "I8", 1 },   { SafeTensorDType::U8, "U8", 1 },
-                                 { SafeTensorDType::BOOL, "BOOL", 1 } };
+constexpr DTypeInfo DTypes[] = { { SafeTensorDType::F64, "F64", 8 }, { SafeTensorDType::F32, "F32", 4 },
+                                 { SafeTensorDType::F16, "F16", 2 }, { SafeTensorDType::BF16, "BF16", 2 },
+                                 { SafeTensorDType::I64, "I64", 8 }, { SafeTensorDType::I32, "I32", 4 },
+                                 { SafeTensorDType::I16, "I16", 2 }, { SafeTensorDType::I8, "I8", 1 },
+                                 { SafeTensorDType::U8, "U8", 1 },   { SafeTensorDType::BOOL, "BOOL", 1 } };
 
 const DTypeInfo & Info(SafeTensorDType dtype)
 {
@@ -131,7 +133,8 @@ void WriteSafeTensors(const std::string & path, const SafeTensorsContent & conte
   {
     if (t.name.empty() || t.name == "__metadata__" || !names.insert(t.name).second)
     {
-      SS_INPUT_ERROR(path, t.name, "tensor names must be unique, non-empty and not __metadata__", "this is a bug in the caller");
+      SS_INPUT_ERROR(
+        path, t.name, "tensor names must be unique, non-empty and not __metadata__", "this is a bug in the caller");
     }
     for (auto d : t.shape)
     {
@@ -143,34 +146,42 @@ void WriteSafeTensors(const std::string & path, const SafeTensorsContent & conte
     const std::uint64_t bytes = static_cast<std::uint64_t>(t.NumberOfElements()) * SafeTensorDTypeSize(t.dtype);
     if (bytes != t.data.size())
     {
-      SS_INPUT_ERROR(path, t.name, "holds " + std::to_string(t.data.size()) + " bytes for a shape of " + std::to_string(bytes), "this is a bug in the caller");
+      SS_INPUT_ERROR(path,
+                     t.name,
+                     "holds " + std::to_string(t.data.size()) + " bytes for a shape of " + std::to_string(bytes),
+                     "this is a bug in the caller");
     }
-    header[t.name] = { { "dtype", SafeTensorDTypeName(t.dtype) }, { "shape", t.shape }, { "data_offsets", { offset, offset + bytes } } };
+    header[t.name] = { { "dtype", SafeTensorDTypeName(t.dtype) },
+                       { "shape", t.shape },
+                       { "data_offsets", { offset, offset + bytes } } };
     offset += bytes;
   }
   std::string text = header.dump();
   // Readers may map the data section; the format pads the header to 8 bytes with spaces.
   text.append((8 - text.size() % 8) % 8, ' ');
-  WriteAtomically(path, [&](const std::string & tmp) {
-    std::ofstream out(tmp, std::ios::binary);
-    std::uint8_t length[8];
-    const std::uint64_t n = text.size();
-    for (int i = 0; i < 8; ++i)
+  WriteAtomically(
+    path,
+    [&](const std::string & tmp)
     {
-      length[i] = static_cast<std::uint8_t>(n >> (8 * i));
-    }
-    out.write(reinterpret_cast<const char *>(length), 8);
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    for (const auto & t : content.tensors)
-    {
-      out.write(reinterpret_cast<const char *>(t.data.data()), static_cast<std::streamsize>(t.data.size()));
-    }
-    out.flush();
-    if (!out)
-    {
-      SS_INPUT_ERROR(path, "output", "cannot write the file", "check the output folder's permissions and free space");
-    }
-  });
+      std::ofstream out(tmp, std::ios::binary);
+      std::uint8_t length[8];
+      const std::uint64_t n = text.size();
+      for (int i = 0; i < 8; ++i)
+      {
+        length[i] = static_cast<std::uint8_t>(n >> (8 * i));
+      }
+      out.write(reinterpret_cast<const char *>(length), 8);
+      out.write(text.data(), static_cast<std::streamsize>(text.size()));
+      for (const auto & t : content.tensors)
+      {
+        out.write(reinterpret_cast<const char *>(t.data.data()), static_cast<std::streamsize>(t.data.size()));
+      }
+      out.flush();
+      if (!out)
+      {
+        SS_INPUT_ERROR(path, "output", "cannot write the file", "check the output folder's permissions and free space");
+      }
+    });
 }
 
 SafeTensorsContent ReadSafeTensors(const std::string & path, std::uint64_t maxHeaderBytes)
@@ -184,7 +195,11 @@ SafeTensorsContent ReadSafeTensors(const std::string & path, std::uint64_t maxHe
   in.seekg(0);
   if (fileSize < 8)
   {
-    SS_INPUT_ERROR(path, "header length", "the file is truncated (" + std::to_string(fileSize) + " bytes, shorter than the 8-byte header length)", FixCorrupt);
+    SS_INPUT_ERROR(path,
+                   "header length",
+                   "the file is truncated (" + std::to_string(fileSize) +
+                     " bytes, shorter than the 8-byte header length)",
+                   FixCorrupt);
   }
   std::uint8_t length[8];
   in.read(reinterpret_cast<char *>(length), 8);
@@ -195,11 +210,18 @@ SafeTensorsContent ReadSafeTensors(const std::string & path, std::uint64_t maxHe
   }
   if (n > maxHeaderBytes)
   {
-    SS_INPUT_ERROR(path, "header length", std::to_string(n) + " bytes exceeds the limit of " + std::to_string(maxHeaderBytes), FixCorrupt);
+    SS_INPUT_ERROR(path,
+                   "header length",
+                   std::to_string(n) + " bytes exceeds the limit of " + std::to_string(maxHeaderBytes),
+                   FixCorrupt);
   }
   if (n > fileSize - 8)
   {
-    SS_INPUT_ERROR(path, "header length", std::to_string(n) + " bytes runs past the end of the file (" + std::to_string(fileSize) + " bytes): truncated", FixCorrupt);
+    SS_INPUT_ERROR(path,
+                   "header length",
+                   std::to_string(n) + " bytes runs past the end of the file (" + std::to_string(fileSize) +
+                     " bytes): truncated",
+                   FixCorrupt);
   }
   std::string text(static_cast<std::size_t>(n), '\0');
   in.read(text.data(), static_cast<std::streamsize>(n));
@@ -284,7 +306,8 @@ SafeTensorsContent ReadSafeTensors(const std::string & path, std::uint64_t maxHe
         SS_INPUT_ERROR(path, name + ".shape", "has an entry that is not a non-negative integer", FixCorrupt);
       }
       const std::uint64_t dim = d.get<std::uint64_t>();
-      if (dim > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) || __builtin_mul_overflow(elements, dim, &elements))
+      if (dim > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) ||
+          __builtin_mul_overflow(elements, dim, &elements))
       {
         SS_INPUT_ERROR(path, name + ".shape", "is too large", FixCorrupt);
       }
@@ -302,17 +325,22 @@ SafeTensorsContent ReadSafeTensors(const std::string & path, std::uint64_t maxHe
       SS_INPUT_ERROR(path, name + ".data_offsets", "ends before it begins", FixCorrupt);
     }
     std::uint64_t bytes = 0;
-    if (__builtin_mul_overflow(elements, static_cast<std::uint64_t>(SafeTensorDTypeSize(e.tensor.dtype)), &bytes) || bytes != e.end - e.begin)
+    if (__builtin_mul_overflow(elements, static_cast<std::uint64_t>(SafeTensorDTypeSize(e.tensor.dtype)), &bytes) ||
+        bytes != e.end - e.begin)
     {
       SS_INPUT_ERROR(path,
                      name + ".data_offsets",
-                     "covers " + std::to_string(e.end - e.begin) + " bytes but the dtype and shape need " + std::to_string(bytes),
+                     "covers " + std::to_string(e.end - e.begin) + " bytes but the dtype and shape need " +
+                       std::to_string(bytes),
                      FixCorrupt);
     }
     entries.push_back(std::move(e));
   }
   // The data section must be covered exactly: ordered, no overlap, no holes, nothing beyond.
-  std::sort(entries.begin(), entries.end(), [](const Entry & a, const Entry & b) { return a.begin < b.begin || (a.begin == b.begin && a.end < b.end); });
+  std::sort(entries.begin(),
+            entries.end(),
+            [](const Entry & a, const Entry & b)
+            { return a.begin < b.begin || (a.begin == b.begin && a.end < b.end); });
   const std::uint64_t dataSize = fileSize - 8 - n;
   std::uint64_t expected = 0;
   for (const auto & e : entries)
@@ -328,14 +356,18 @@ SafeTensorsContent ReadSafeTensors(const std::string & path, std::uint64_t maxHe
     {
       SS_INPUT_ERROR(path,
                      e.tensor.name + ".data_offsets",
-                     "ends at byte " + std::to_string(e.end) + " beyond the data section (" + std::to_string(dataSize) + " bytes): truncated",
+                     "ends at byte " + std::to_string(e.end) + " beyond the data section (" + std::to_string(dataSize) +
+                       " bytes): truncated",
                      FixCorrupt);
     }
     expected = e.end;
   }
   if (expected != dataSize)
   {
-    SS_INPUT_ERROR(path, "data", std::to_string(dataSize - expected) + " bytes after the last tensor belong to no tensor", FixCorrupt);
+    SS_INPUT_ERROR(path,
+                   "data",
+                   std::to_string(dataSize - expected) + " bytes after the last tensor belong to no tensor",
+                   FixCorrupt);
   }
   for (auto & e : entries)
   {

@@ -12,8 +12,8 @@
 #include <torch/torch.h>
 
 #ifdef SUPERSPOT_HAS_GLOO
-#  include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
-#  include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #endif
 
 #include <algorithm>
@@ -32,7 +32,8 @@ PatchProvider::~PatchProvider() = default;
 FunctionPatchProvider::FunctionPatchProvider(std::int64_t size, GetFunction get)
   : m_Size(size)
   , m_Get(std::move(get))
-{}
+{
+}
 
 namespace
 {
@@ -69,7 +70,8 @@ int EnvInt(const char * name, int fallback)
   const long x = std::strtol(v, &end, 10);
   if (*end != '\0')
   {
-    SS_INPUT_ERROR("environment", name, "'" + std::string(v) + "' is not an integer", "set it as torchrun does, e.g. RANK=0");
+    SS_INPUT_ERROR(
+      "environment", name, "'" + std::string(v) + "' is not an integer", "set it as torchrun does, e.g. RANK=0");
   }
   return static_cast<int>(x);
 }
@@ -133,14 +135,18 @@ struct Trainer::Impl
     world = options.worldSize >= 0 ? options.worldSize : EnvInt("WORLD_SIZE", 1);
     if (world < 1 || rank < 0 || rank >= world)
     {
-      SS_INPUT_ERROR("training", "rank/world size", "rank " + std::to_string(rank) + " of world size " + std::to_string(world) + " is impossible", "use 0 ≤ RANK < WORLD_SIZE");
+      SS_INPUT_ERROR("training",
+                     "rank/world size",
+                     "rank " + std::to_string(rank) + " of world size " + std::to_string(world) + " is impossible",
+                     "use 0 ≤ RANK < WORLD_SIZE");
     }
     if (world == 1)
     {
       return;
     }
 #ifdef SUPERSPOT_HAS_GLOO
-    const std::string address = !options.masterAddress.empty() ? options.masterAddress : EnvString("MASTER_ADDR", "127.0.0.1");
+    const std::string address =
+      !options.masterAddress.empty() ? options.masterAddress : EnvString("MASTER_ADDR", "127.0.0.1");
     const int port = options.masterPort > 0 ? options.masterPort : EnvInt("MASTER_PORT", 29500);
     c10d::TCPStoreOptions so;
     so.port = static_cast<std::uint16_t>(port);
@@ -153,12 +159,16 @@ struct Trainer::Impl
     const bool loopback = address == "localhost" || address.rfind("127.", 0) == 0;
     const std::string iface = EnvString("GLOO_SOCKET_IFNAME", "");
     go->devices.push_back(!iface.empty() ? c10d::ProcessGroupGloo::createDeviceForInterface(iface)
-                                         : loopback ? c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1")
-                                                    : c10d::ProcessGroupGloo::createDefaultDevice());
+                          : loopback     ? c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1")
+                                         : c10d::ProcessGroupGloo::createDefaultDevice());
     group = c10::make_intrusive<c10d::ProcessGroupGloo>(store, rank, world, go);
-    LogInfo("training: rank " + std::to_string(rank) + " of " + std::to_string(world) + " (Gloo, " + address + ":" + std::to_string(port) + ")");
+    LogInfo("training: rank " + std::to_string(rank) + " of " + std::to_string(world) + " (Gloo, " + address + ":" +
+            std::to_string(port) + ")");
 #else
-    SS_INPUT_ERROR("training", "WORLD_SIZE", std::to_string(world) + " processes were asked for but this SuperSpot was built without Gloo", "install Gloo's headers (Debian: libgloo-dev) and rebuild, or train with one process");
+    SS_INPUT_ERROR("training",
+                   "WORLD_SIZE",
+                   std::to_string(world) + " processes were asked for but this SuperSpot was built without Gloo",
+                   "install Gloo's headers (Debian: libgloo-dev) and rebuild, or train with one process");
 #endif
   }
 
@@ -190,7 +200,7 @@ struct Trainer::Impl
   }
 
   /** Flattens, runs f on the flat buffer, copies back. */
-  template <typename F>
+  template<typename F>
   void OnFlat(const std::vector<torch::Tensor> & tensors, F && f)
   {
     std::vector<torch::Tensor> flat;
@@ -215,7 +225,8 @@ Trainer::Trainer(ModelConfig config, TrainerOptions options)
   m_Impl->config = std::move(config);
   m_Impl->options = std::move(options);
   const TrainerOptions & o = m_Impl->options;
-  const auto bad = [](const std::string & field, const std::string & problem, const std::string & fix) { SS_INPUT_ERROR("training options", field, problem, fix); };
+  const auto bad = [](const std::string & field, const std::string & problem, const std::string & fix)
+  { SS_INPUT_ERROR("training options", field, problem, fix); };
   if (o.outputDir.empty())
     bad("outputDir", "is empty", "give the folder to write the model to");
   if (o.steps < 1)
@@ -225,7 +236,9 @@ Trainer::Trainer(ModelConfig config, TrainerOptions options)
   if (!(o.learningRate > 0))
     bad("learningRate", "must be positive", "use e.g. 2e-4");
   if (!(o.weightDecay >= 0) || !(o.gradientClip >= 0) || o.warmupSteps < 0 || o.checkpointEvery < 0 || o.stopAfter < 0)
-    bad("options", "a weight decay, clip, warm-up, checkpoint interval or stopAfter is negative", "use non-negative values");
+    bad("options",
+        "a weight decay, clip, warm-up, checkpoint interval or stopAfter is negative",
+        "use non-negative values");
   if (!(o.minLearningRateFraction >= 0 && o.minLearningRateFraction <= 1))
     bad("minLearningRateFraction", "must lie in [0, 1]", "use e.g. 0.1");
   if (o.statisticsPatches < 1)
@@ -259,18 +272,26 @@ void Trainer::ComputeStatistics(ModelConfig & config, const PatchProvider & data
   TrainingPatch patch;
   for (std::int64_t i = 0; i < count; ++i)
   {
-    const std::int64_t index = count == n ? i : static_cast<std::int64_t>((static_cast<double>(i) + 0.5) * static_cast<double>(n) / static_cast<double>(count));
+    const std::int64_t index = count == n
+                                 ? i
+                                 : static_cast<std::int64_t>((static_cast<double>(i) + 0.5) * static_cast<double>(n) /
+                                                             static_cast<double>(count));
     data.Get(index, patch);
     patch.Validate(config, "training patch " + std::to_string(index));
     stats.Add(patch.hr.data.data(), patch.base.data.data(), patch.hrMask.data.data(), pixels);
   }
   if (stats.GetCount() < 2)
   {
-    SS_INPUT_ERROR("training data", "hrMask", "fewer than 2 valid HR pixels in the patches", "check the HR masks of the training patches");
+    SS_INPUT_ERROR("training data",
+                   "hrMask",
+                   "fewer than 2 valid HR pixels in the patches",
+                   "check the HR masks of the training patches");
   }
   config.residualScales = stats.ResidualScales();
-  config.geneGraph.adjacency = CoexpressionAdjacency(stats.Correlation(), g, config.geneGraph.topK, config.geneGraph.minCorrelation);
-  LogInfo("training: residual scales and gene graph from " + std::to_string(stats.GetCount()) + " valid HR pixels of " + std::to_string(count) + " patches");
+  config.geneGraph.adjacency =
+    CoexpressionAdjacency(stats.Correlation(), g, config.geneGraph.topK, config.geneGraph.minCorrelation);
+  LogInfo("training: residual scales and gene graph from " + std::to_string(stats.GetCount()) + " valid HR pixels of " +
+          std::to_string(count) + " patches");
 }
 
 TrainingSummary Trainer::Train(const PatchProvider & data)
@@ -349,14 +370,21 @@ TrainingSummary Trainer::Train(const PatchProvider & data)
         const SafeTensor * t = state.Find("ema." + s.first);
         if (!t || t->shape != s.second.sizes().vec())
         {
-          SS_INPUT_ERROR(checkpointState, "ema." + s.first, "is missing or has the wrong shape", "delete the checkpoint folder and train again");
+          SS_INPUT_ERROR(checkpointState,
+                         "ema." + s.first,
+                         "is missing or has the wrong shape",
+                         "delete the checkpoint folder and train again");
         }
         s.second.copy_(torch::from_blob(const_cast<std::uint8_t *>(t->data.data()), t->shape, torch::kFloat32));
       }
       const SafeTensor * steps = state.Find("optim.steps");
-      if (!steps || steps->dtype != SafeTensorDType::I64 || steps->NumberOfElements() != static_cast<std::int64_t>(params.size()))
+      if (!steps || steps->dtype != SafeTensorDType::I64 ||
+          steps->NumberOfElements() != static_cast<std::int64_t>(params.size()))
       {
-        SS_INPUT_ERROR(checkpointState, "optim.steps", "is missing or does not match the model", "delete the checkpoint folder and train again");
+        SS_INPUT_ERROR(checkpointState,
+                       "optim.steps",
+                       "is missing or does not match the model",
+                       "delete the checkpoint folder and train again");
       }
       const auto * adamSteps = reinterpret_cast<const std::int64_t *>(steps->data.data());
       for (std::size_t i = 0; i < params.size(); ++i)
@@ -369,9 +397,13 @@ TrainingSummary Trainer::Train(const PatchProvider & data)
           const SafeTensor * t = state.Find(name);
           if (!t || t->shape != params[i].second.sizes().vec())
           {
-            SS_INPUT_ERROR(checkpointState, name, "is missing or has the wrong shape", "delete the checkpoint folder and train again");
+            SS_INPUT_ERROR(checkpointState,
+                           name,
+                           "is missing or has the wrong shape",
+                           "delete the checkpoint folder and train again");
           }
-          torch::Tensor v = torch::from_blob(const_cast<std::uint8_t *>(t->data.data()), t->shape, torch::kFloat32).clone();
+          torch::Tensor v =
+            torch::from_blob(const_cast<std::uint8_t *>(t->data.data()), t->shape, torch::kFloat32).clone();
           std::string(which) == "exp_avg" ? st->exp_avg(v) : st->exp_avg_sq(v);
         }
         optimizer.state()[c10::guts::to_string(params[i].second.unsafeGetTensorImpl())] = std::move(st);
@@ -380,7 +412,8 @@ TrainingSummary Trainer::Train(const PatchProvider & data)
       ema.SetUpdates(std::stoll(state.metadata.at("emaUpdates")));
       if (state.metadata.count("worldSize") && std::stoi(state.metadata.at("worldSize")) != m.world)
       {
-        LogWarning("training: the checkpoint was written by " + state.metadata.at("worldSize") + " processes, this run has " + std::to_string(m.world) +
+        LogWarning("training: the checkpoint was written by " + state.metadata.at("worldSize") +
+                   " processes, this run has " + std::to_string(m.world) +
                    ": the data order differs from an uninterrupted run");
       }
       LogInfo("training: resumed from " + checkpointState + " at step " + std::to_string(step));
@@ -422,17 +455,22 @@ TrainingSummary Trainer::Train(const PatchProvider & data)
     }
     if (shard.empty())
     {
-      SS_INPUT_ERROR("training data", "patches", std::to_string(n) + " patches cannot be shared by " + std::to_string(m.world) + " processes", "use more patches or fewer processes");
+      SS_INPUT_ERROR("training data",
+                     "patches",
+                     std::to_string(n) + " patches cannot be shared by " + std::to_string(m.world) + " processes",
+                     "use more patches or fewer processes");
     }
     const std::int64_t M = static_cast<std::int64_t>(shard.size());
     std::int64_t cachedEpoch = -1;
     std::vector<std::int64_t> order;
-    const auto sampleIndex = [&](std::int64_t counter) {
+    const auto sampleIndex = [&](std::int64_t counter)
+    {
       const std::int64_t epoch = counter / M;
       if (epoch != cachedEpoch)
       {
         order = shard;
-        std::mt19937_64 rng(StreamSeed(o.seed, static_cast<std::uint64_t>(m.rank), static_cast<std::uint64_t>(epoch), Shuffle));
+        std::mt19937_64 rng(
+          StreamSeed(o.seed, static_cast<std::uint64_t>(m.rank), static_cast<std::uint64_t>(epoch), Shuffle));
         std::shuffle(order.begin(), order.end(), rng);
         cachedEpoch = epoch;
       }
@@ -442,7 +480,8 @@ TrainingSummary Trainer::Train(const PatchProvider & data)
     const std::vector<float> scaleValues = config.ResidualScalesOrOnes();
     const torch::Tensor scales = torch::tensor(scaleValues).view({ 1, G, 1, 1 }).to(device);
 
-    const auto writeCheckpoint = [&](std::int64_t completed) {
+    const auto writeCheckpoint = [&](std::int64_t completed)
+    {
       if (m.rank != 0)
       {
         return;
@@ -487,8 +526,10 @@ TrainingSummary Trainer::Train(const PatchProvider & data)
         }
         expAvg = toCPU(expAvg);
         expAvgSq = toCPU(expAvgSq);
-        c.tensors.push_back(SafeTensor::FromFloats("optim." + params[i].first + ".exp_avg", expAvg.sizes().vec(), expAvg.data_ptr<float>()));
-        c.tensors.push_back(SafeTensor::FromFloats("optim." + params[i].first + ".exp_avg_sq", expAvgSq.sizes().vec(), expAvgSq.data_ptr<float>()));
+        c.tensors.push_back(SafeTensor::FromFloats(
+          "optim." + params[i].first + ".exp_avg", expAvg.sizes().vec(), expAvg.data_ptr<float>()));
+        c.tensors.push_back(SafeTensor::FromFloats(
+          "optim." + params[i].first + ".exp_avg_sq", expAvgSq.sizes().vec(), expAvgSq.data_ptr<float>()));
       }
       c.tensors.push_back(std::move(steps));
       // One file, renamed into place: a crash leaves the previous checkpoint intact.
@@ -505,7 +546,8 @@ TrainingSummary Trainer::Train(const PatchProvider & data)
     TrainingPatch patch;
     for (; step < endStep; ++step)
     {
-      std::mt19937_64 rng(StreamSeed(o.seed, static_cast<std::uint64_t>(m.rank), static_cast<std::uint64_t>(step), Augment));
+      std::mt19937_64 rng(
+        StreamSeed(o.seed, static_cast<std::uint64_t>(m.rank), static_cast<std::uint64_t>(step), Augment));
       std::uniform_int_distribution<int> symmetry(0, 7);
       std::bernoulli_distribution drop(config.diffusion.cfgDropProbability);
       std::vector<torch::Tensor> hr, hrMask, lr, lrMask, base, cell, tissue;
@@ -541,13 +583,15 @@ TrainingSummary Trainer::Train(const PatchProvider & data)
       const torch::Tensor mask = torch::stack(hrMask).to(device);
       // Model space; masked-out truth pixels are zeroed (the loss ignores them anyway).
       const torch::Tensor x0 = ((torch::stack(hr).to(device) - in.base) / scales) * mask;
-      at::Generator gen = MakeGenerator(StreamSeed(o.seed, static_cast<std::uint64_t>(m.rank), static_cast<std::uint64_t>(step), Noise));
+      at::Generator gen =
+        MakeGenerator(StreamSeed(o.seed, static_cast<std::uint64_t>(m.rank), static_cast<std::uint64_t>(step), Noise));
       const torch::Tensor t = torch::randint(0, config.diffusion.timesteps, { B }, gen, torch::kLong).to(device);
       const torch::Tensor noise = torch::randn({ B, G, P, P }, gen, torch::kFloat32).to(device);
 
       const net::Condition cond = network->Encode(in, dropMask);
       const torch::Tensor out = network->Denoise(diffusion.QSample(x0, t, noise), t, cond, network->Prior(in));
-      const torch::Tensor loss = diffusion.Loss(out, diffusion.Target(x0, noise, t), mask) + config.diffusion.disentangleWeight * cond.disentangleLoss;
+      const torch::Tensor loss = diffusion.Loss(out, diffusion.Target(x0, noise, t), mask) +
+                                 config.diffusion.disentangleWeight * cond.disentangleLoss;
       optimizer.zero_grad();
       loss.backward();
       {
@@ -565,10 +609,12 @@ TrainingSummary Trainer::Train(const PatchProvider & data)
         }
         if (m.world > 1)
         {
-          m.OnFlat(grads, [&](torch::Tensor & flat) {
-            m.AllReduceSum(flat);
-            flat.div_(static_cast<double>(m.world));
-          });
+          m.OnFlat(grads,
+                   [&](torch::Tensor & flat)
+                   {
+                     m.AllReduceSum(flat);
+                     flat.div_(static_cast<double>(m.world));
+                   });
         }
       }
       if (o.gradientClip > 0)

@@ -28,7 +28,7 @@ std::vector<std::string> Genes(int n)
 }
 
 /** Runs f, expects an InputError whose message contains every needle. */
-template <typename F>
+template<typename F>
 void ExpectInputError(F && f, const std::vector<std::string> & needles)
 {
   try
@@ -75,7 +75,10 @@ void WriteBytes(const std::string & path, const std::vector<std::uint8_t> & byte
 }
 
 /** A safetensors file from a hand-written header and data section. */
-void WriteRaw(const std::string & path, const std::string & header, std::size_t dataBytes, std::uint64_t declaredLength = 0)
+void WriteRaw(const std::string & path,
+              const std::string & header,
+              std::size_t dataBytes,
+              std::uint64_t declaredLength = 0)
 {
   std::vector<std::uint8_t> bytes(8);
   const std::uint64_t n = declaredLength ? declaredLength : header.size();
@@ -172,7 +175,8 @@ TEST(ModelConfig, UnknownKeysAndWrongTypesAreRefused)
 {
   nlohmann::json j = ss::ModelConfig::Preset("small", Genes(2)).ToJSON();
   j["denoiser"]["chanels"] = 64;
-  ExpectInputError([&] { ss::ModelConfig::FromJSON(j, "cfg.json"); }, { "cfg.json", "denoiser.chanels", "not a model option" });
+  ExpectInputError([&] { ss::ModelConfig::FromJSON(j, "cfg.json"); },
+                   { "cfg.json", "denoiser.chanels", "not a model option" });
   j = ss::ModelConfig::Preset("small", Genes(2)).ToJSON();
   j["parts"]["useGeneGraph"] = "yes";
   ExpectInputError([&] { ss::ModelConfig::FromJSON(j); }, { "parts.useGeneGraph", "wrong type" });
@@ -188,14 +192,16 @@ TEST(ModelConfig, VersionsNewerOrOlderThanTheFormatAreRefused)
 {
   nlohmann::json j = ss::ModelConfig::Preset("small", Genes(2)).ToJSON();
   EXPECT_EQ(j["superspotVersion"], SUPERSPOT_VERSION);
-  j["superspotVersion"] = std::to_string(SUPERSPOT_VERSION_MAJOR) + "." + std::to_string(SUPERSPOT_VERSION_MINOR + 1) + ".0";
+  j["superspotVersion"] =
+    std::to_string(SUPERSPOT_VERSION_MAJOR) + "." + std::to_string(SUPERSPOT_VERSION_MINOR + 1) + ".0";
   ExpectInputError([&] { ss::ModelConfig::FromJSON(j); }, { "superspotVersion", "newer" });
   j["superspotVersion"] = "0.0.9";
   ExpectInputError([&] { ss::ModelConfig::FromJSON(j); }, { "superspotVersion", "predates" });
   j["superspotVersion"] = "one";
   ExpectInputError([&] { ss::ModelConfig::FromJSON(j); }, { "superspotVersion", "not a version" });
   // A newer patch release of the same format reads fine.
-  j["superspotVersion"] = std::to_string(SUPERSPOT_VERSION_MAJOR) + "." + std::to_string(SUPERSPOT_VERSION_MINOR) + ".99";
+  j["superspotVersion"] =
+    std::to_string(SUPERSPOT_VERSION_MAJOR) + "." + std::to_string(SUPERSPOT_VERSION_MINOR) + ".99";
   EXPECT_NO_THROW(ss::ModelConfig::FromJSON(j));
 }
 
@@ -203,7 +209,8 @@ TEST(ModelConfig, CheckGenesListsTheMissingGenes)
 {
   const auto c = ss::ModelConfig::Preset("small", { "ERBB2", "CD74", "KRT19" });
   EXPECT_NO_THROW(ss::CheckGenes(c, { "KRT19", "X", "CD74", "ERBB2" }));
-  ExpectInputError([&] { ss::CheckGenes(c, { "KRT19" }, "slide C5"); }, { "slide C5", "2 of the model's 3 genes are missing", "ERBB2", "CD74" });
+  ExpectInputError([&] { ss::CheckGenes(c, { "KRT19" }, "slide C5"); },
+                   { "slide C5", "2 of the model's 3 genes are missing", "ERBB2", "CD74" });
   const auto idx = ss::GeneIndices(c, { "KRT19", "X", "CD74", "ERBB2" });
   EXPECT_EQ(idx, (std::vector<std::size_t>{ 3, 2, 0 }));
 }
@@ -290,7 +297,10 @@ TEST(SafeTensors, TamperedTruncatedAndOversizedFilesAreRefused)
   ExpectInputError([&] { ss::ReadSafeTensors(p); }, { p, "a.data_offsets", "need 12" });
   WriteRaw(p, R"({"a": {"dtype": "F32", "shape": [-2], "data_offsets": [0, 8]}})", 8);
   ExpectInputError([&] { ss::ReadSafeTensors(p); }, { p, "a.shape" });
-  WriteRaw(p, R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}})", 12);
+  WriteRaw(
+    p,
+    R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}})",
+    12);
   ExpectInputError([&] { ss::ReadSafeTensors(p); }, { p, "b.data_offsets", "overlaps" });
   WriteRaw(p, R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}})", 12);
   ExpectInputError([&] { ss::ReadSafeTensors(p); }, { p, "a.data_offsets", "hole" });

@@ -22,7 +22,8 @@ class TempDir
 public:
   TempDir()
   {
-    m_Path = (boost::filesystem::temp_directory_path() / boost::filesystem::unique_path("ss-runner-%%%%-%%%%")).string();
+    m_Path =
+      (boost::filesystem::temp_directory_path() / boost::filesystem::unique_path("ss-runner-%%%%-%%%%")).string();
     boost::filesystem::create_directories(m_Path);
   }
   ~TempDir() { boost::filesystem::remove_all(m_Path); }
@@ -33,7 +34,7 @@ private:
   std::string m_Path;
 };
 
-template <typename F>
+template<typename F>
 std::string ErrorOf(F && f)
 {
   try
@@ -221,7 +222,8 @@ TEST(ModelRunner, SamplingShapesSeedsAndTheInverseTransform)
   second.tissue.data.assign(batch.tissue.data.begin() + 3 * 16 * 16, batch.tissue.data.end());
   ss::SamplingOptions single = o;
   single.seeds = { 11 };
-  const ss::SampleResult alone = runner->Sample(second, runner->Encode(second, false), runner->GeneGraphPrior(second), single);
+  const ss::SampleResult alone =
+    runner->Sample(second, runner->Encode(second, false), runner->GeneGraphPrior(second), single);
   EXPECT_TRUE(torch::allclose(ss::ToTensor(alone.mean)[0], mean[1], 1e-4, 1e-4));
 
   // Errors name the problem.

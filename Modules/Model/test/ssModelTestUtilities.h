@@ -21,7 +21,8 @@ inline net::PatchInputs MakeInputs(const ModelConfig & c, std::int64_t b, std::u
   torch::manual_seed(seed);
   const std::int64_t g = c.NumberOfGenes(), p = c.patchSize;
   net::PatchInputs in;
-  const torch::Tensor ramp = torch::linspace(0, 1, p).view({ 1, 1, 1, p }) + torch::linspace(0, 1, p).view({ 1, 1, p, 1 });
+  const torch::Tensor ramp =
+    torch::linspace(0, 1, p).view({ 1, 1, 1, p }) + torch::linspace(0, 1, p).view({ 1, 1, p, 1 });
   in.base = (ramp * torch::rand({ b, g, 1, 1 }) * 2).expand({ b, g, p, p }).contiguous();
   in.lrMask = (torch::rand({ b, 1, p, p }) > 0.3).to(torch::kFloat32);
   in.lr = (in.base + 0.2 * torch::rand({ b, g, p, p })) * in.lrMask;

@@ -77,6 +77,31 @@ TEST(Networks, ShapesThroughEveryStage)
   EXPECT_TRUE(torch::equal(rep.map[3], cond.map[1]));
 }
 
+TEST(Networks, MediumAndPaperPresetsBuildAndRunOnePatch)
+{
+  std::vector<std::string> genes;
+  for (int i = 0; i < 25; ++i)
+  {
+    genes.push_back("G" + std::to_string(i));
+  }
+  for (const std::string preset : { "medium", "paper" })
+  {
+    const ss::ModelConfig c = ss::ModelConfig::Preset(preset, genes);
+    ss::net::SuperSpotNetwork net(c);
+    net->eval();
+    torch::NoGradGuard noGrad;
+    const auto in = MakeInputs(c, 1, 2);
+    const auto cond = net->Encode(in);
+    EXPECT_EQ(cond.cellTokens.size(1), c.NumberOfCellTokens()) << preset;
+    const torch::Tensor out =
+      net->Denoise(torch::randn({ 1, 25, c.patchSize, c.patchSize }), torch::tensor({ 999 }), cond, net->Prior(in));
+    EXPECT_EQ(out.sizes(), (std::vector<std::int64_t>{ 1, 25, c.patchSize, c.patchSize })) << preset;
+    EXPECT_TRUE(torch::isfinite(out).all().item<bool>()) << preset;
+  }
+  // The paper preset is the reference's size class: 128 base channels, tens of millions of weights.
+  EXPECT_GT(ss::net::CountParameters(*ss::net::SuperSpotNetwork(ss::ModelConfig::Preset("paper", genes))), 20000000);
+}
+
 TEST(Networks, TileEntropyOfTheGreyLevelHistogram)
 {
   const ss::ModelConfig c = TinyConfig(); // tiles of 4 bins × q = 2 → 8 × 8 px, 8 histogram bins
@@ -103,17 +128,39 @@ TEST(Networks, EachAblationSwitchRemovesItsPartAndGradientsReachEachPartWhenOn)
   ss::net::SuperSpotNetwork net(full);
   const auto in = MakeInputs(full, 2, 3);
   const auto norms = GradientNorms(net, in);
-  for (const std::string part : { "histology.cellStem", "histology.tissueStem", "histology.globalMlp", "histology.cellPosition", "expression.",
-                                  "disentangling.histShared", "disentangling.exprSpecific", "disentangling.filmHist", "disentangling.filmExpr",
-                                  "selector.gate", "selector.fraction", "nullCell", "nullTissue", "nullGlobal", "geneGraph.embedding",
-                                  "geneGraph.prior1", "geneGraph.prior2", "geneGraph.mix1", "geneGraph.mix2", "geneGraph.alpha", "_xattn",
-                                  "queryPosition", "unet.mid_xattn", "unet.midSelf", "unet.inConv", "unet.outConv" })
+  for (const std::string part : { "histology.cellStem",
+                                  "histology.tissueStem",
+                                  "histology.globalMlp",
+                                  "histology.cellPosition",
+                                  "expression.",
+                                  "disentangling.histShared",
+                                  "disentangling.exprSpecific",
+                                  "disentangling.filmHist",
+                                  "disentangling.filmExpr",
+                                  "selector.gate",
+                                  "selector.fraction",
+                                  "nullCell",
+                                  "nullTissue",
+                                  "nullGlobal",
+                                  "geneGraph.embedding",
+                                  "geneGraph.prior1",
+                                  "geneGraph.prior2",
+                                  "geneGraph.mix1",
+                                  "geneGraph.mix2",
+                                  "geneGraph.alpha",
+                                  "_xattn",
+                                  "queryPosition",
+                                  "unet.mid_xattn",
+                                  "unet.midSelf",
+                                  "unet.inConv",
+                                  "unet.outConv" })
   {
     EXPECT_GT(PartGradient(norms, part), 0.0) << part << " gets no gradient";
   }
   const std::int64_t total = ss::net::CountParameters(*net);
 
-  auto count = [](const ss::ModelConfig & c, const std::string & prefix) {
+  auto count = [](const ss::ModelConfig & c, const std::string & prefix)
+  {
     ss::net::SuperSpotNetwork n(c);
     return std::make_pair(ss::net::CountParameters(*n), ss::net::CountParameters(*n, prefix));
   };
@@ -173,13 +220,15 @@ TEST(Networks, DynamicSelectionDependsOnTheInput)
   for (std::int64_t b = 0; b < 4; ++b)
   {
     const std::int64_t n = 16;
-    const std::int64_t k = std::min<std::int64_t>(n, std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(rho[b].item<double>() * n))));
+    const std::int64_t k = std::min<std::int64_t>(
+      n, std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(rho[b].item<double>() * n))));
     EXPECT_EQ(cond.cellKeep[b].sum().item<double>(), static_cast<double>(k));
     // The kept tokens are the highest-scoring ones.
     const torch::Tensor keep = cond.cellKeep[b] > 0;
     if (k < n)
     {
-      EXPECT_GE(cond.cellScores[b].masked_select(keep).min().item<double>(), cond.cellScores[b].masked_select(keep.logical_not()).max().item<double>());
+      EXPECT_GE(cond.cellScores[b].masked_select(keep).min().item<double>(),
+                cond.cellScores[b].masked_select(keep.logical_not()).max().item<double>());
     }
     // Dropped tokens have weight 0, kept ones σ(gate) ∈ (0, 1).
     EXPECT_TRUE((cond.cellWeights[b].masked_select(keep.logical_not()) == 0).all().item<bool>());
@@ -292,7 +341,7 @@ TEST(Diffusion, LossIsMaskedCharbonnierOrMSE)
   ss::Diffusion charb(d);
   const torch::Tensor target = torch::zeros({ 1, 2, 2, 2 });
   torch::Tensor out = torch::zeros({ 1, 2, 2, 2 });
-  out[0][0][0][0] = 3.0; // valid pixel
+  out[0][0][0][0] = 3.0;   // valid pixel
   out[0][1][1][1] = 100.0; // masked out
   const torch::Tensor mask = torch::tensor({ 1.f, 1.f, 1.f, 0.f }).view({ 1, 1, 2, 2 });
   const double e = d.charbonnierEpsilon;
@@ -311,7 +360,8 @@ TEST(Diffusion, SamplersRecoverX0WithAnOracleDenoiser)
     d.target = target;
     ss::Diffusion diff(d);
     // The oracle knows x0, so its output at x_t is the exact ε (or v).
-    const auto oracle = [&](const torch::Tensor & xt, const torch::Tensor & t) {
+    const auto oracle = [&](const torch::Tensor & xt, const torch::Tensor & t)
+    {
       const torch::Tensor ab = diff.AlphasCumprod().index_select(0, t).to(torch::kFloat32).view({ -1, 1, 1, 1 });
       const torch::Tensor eps = (xt - ab.sqrt() * x0) / (1 - ab).sqrt();
       return target == "eps" ? eps : ab.sqrt() * eps - (1 - ab).sqrt() * x0;
@@ -402,7 +452,8 @@ TEST(Training, LossFallsWhenOverfittingAFewPatches)
   torch::manual_seed(99);
   const torch::Tensor evalT = torch::tensor({ 50, 300, 700 });
   const torch::Tensor evalNoise = torch::randn_like(x0);
-  const auto evaluate = [&]() {
+  const auto evaluate = [&]()
+  {
     torch::NoGradGuard noGrad;
     const auto cond = net->Encode(in);
     const torch::Tensor out = net->Denoise(diff.QSample(x0, evalT, evalNoise), evalT, cond, net->Prior(in));

@@ -37,8 +37,10 @@ int main(int argc, char ** argv)
     const std::string mode = argv[3];
     const ss::FunctionPatchProvider full = ss::test::SyntheticProvider(c, 8);
     // Rank 0's shard of the full data (every second patch), as its own data set.
-    const ss::FunctionPatchProvider shard(4, [c](std::int64_t i, ss::TrainingPatch & p) { p = ss::test::SyntheticPatch(c, 2 * i); });
-    const ss::TrainingSummary s = ss::Trainer(c, o).Train(mode == "full" ? static_cast<const ss::PatchProvider &>(full) : shard);
+    const ss::FunctionPatchProvider shard(
+      4, [c](std::int64_t i, ss::TrainingPatch & p) { p = ss::test::SyntheticPatch(c, 2 * i); });
+    const ss::TrainingSummary s =
+      ss::Trainer(c, o).Train(mode == "full" ? static_cast<const ss::PatchProvider &>(full) : shard);
     std::ofstream(argv[2]) << s.parameterDigest << "\n";
     return 0;
   }

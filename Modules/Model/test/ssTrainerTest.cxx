@@ -90,7 +90,8 @@ TEST(Trainer, StatisticsComeFromTheTrainingData)
     expected.Add(p.hr.data.data(), p.base.data.data(), p.hrMask.data.data(), 256);
   }
   EXPECT_EQ(c.residualScales, expected.ResidualScales());
-  EXPECT_EQ(c.geneGraph.adjacency, ss::CoexpressionAdjacency(expected.Correlation(), 4, c.geneGraph.topK, c.geneGraph.minCorrelation));
+  EXPECT_EQ(c.geneGraph.adjacency,
+            ss::CoexpressionAdjacency(expected.Correlation(), 4, c.geneGraph.topK, c.geneGraph.minCorrelation));
   // The two modules (even / odd genes) co-vary: an edge inside a module.
   EXPECT_GT(c.geneGraph.adjacency[0 * 4 + 2], 0.0f);
 }
@@ -168,10 +169,12 @@ TEST(Trainer, BadOptionsAndDataAreRefused)
   EXPECT_THROW(ss::Trainer(c, o), ss::InputError);
   TempDir dir;
   o = Quick(dir.Path());
-  const ss::FunctionPatchProvider wrong(3, [](std::int64_t, ss::TrainingPatch & p) {
-    p = ss::test::SyntheticPatch(ss::test::TinyConfig(), 0);
-    p.base = ss::FloatArray({ 4, 8, 8 });
-  });
+  const ss::FunctionPatchProvider wrong(3,
+                                        [](std::int64_t, ss::TrainingPatch & p)
+                                        {
+                                          p = ss::test::SyntheticPatch(ss::test::TinyConfig(), 0);
+                                          p.base = ss::FloatArray({ 4, 8, 8 });
+                                        });
   try
   {
     ss::Trainer(c, o).Train(wrong);
@@ -265,7 +268,8 @@ TEST(Trainer, DataParallelReplicasAgreeAndReallyAverageGradients)
   EXPECT_EQ(d0, d1) << "the replicas' parameters differ after the all-reduced steps";
   // One process on rank 0's shard alone, the same batches and noise: different
   // parameters, so the other rank's gradients did enter the update.
-  const pid_t single = Spawn({ driver, dir.File("single"), dir.File("single.txt"), "shard0of2" }, { "RANK=0", "WORLD_SIZE=1" });
+  const pid_t single =
+    Spawn({ driver, dir.File("single"), dir.File("single.txt"), "shard0of2" }, { "RANK=0", "WORLD_SIZE=1" });
   ASSERT_GT(single, 0);
   EXPECT_EQ(Wait(single), 0);
   const std::string s = ReadLine(dir.File("single.txt"));

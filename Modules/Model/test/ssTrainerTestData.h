@@ -62,7 +62,8 @@ inline TrainingPatch SyntheticPatch(const ModelConfig & c, std::int64_t index)
       for (std::int64_t j = 0; j < p; ++j)
       {
         const double smooth = 1.5 + 0.5 * std::sin(phase + 0.2 * static_cast<double>(i + j));
-        const double detail = 0.4 * std::sin(phase + 1.3 * static_cast<double>(i) + (k % 2 ? 0.9 : 0.2) * static_cast<double>(j));
+        const double detail =
+          0.4 * std::sin(phase + 1.3 * static_cast<double>(i) + (k % 2 ? 0.9 : 0.2) * static_cast<double>(j));
         const std::size_t at = static_cast<std::size_t>((k * p + i) * p + j);
         t.base.data[at] = static_cast<float>(amplitude * smooth);
         t.lr.data[at] = t.base.data[at];
@@ -84,7 +85,8 @@ inline TrainingPatch SyntheticPatch(const ModelConfig & c, std::int64_t index)
 
 inline FunctionPatchProvider SyntheticProvider(const ModelConfig & c, std::int64_t size)
 {
-  return FunctionPatchProvider(size, [c](std::int64_t index, TrainingPatch & patch) { patch = SyntheticPatch(c, index); });
+  return FunctionPatchProvider(size,
+                               [c](std::int64_t index, TrainingPatch & patch) { patch = SyntheticPatch(c, index); });
 }
 
 } // namespace test
