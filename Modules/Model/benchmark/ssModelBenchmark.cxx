@@ -3,7 +3,8 @@
 // (counted analytically from the network's layers) and the ratio to the measured
 // matrix-multiply peak of this machine (torch::mm of 1024² floats).
 //
-// Threads: $SUPERSPOT_THREADS (default 2). Genes: 50, the benchmark panel size.
+// Threads: $SUPERSPOT_THREADS (default 2). Genes: 50, the benchmark panel size. Times
+// and rates are wall-clock (UseRealTime): LibTorch runs its own threads.
 #include "ssDiffusion.h"
 #include "ssNetworks.h"
 
@@ -182,7 +183,7 @@ static void BM_MatMulPeak(benchmark::State & state)
     benchmark::DoNotOptimize(torch::mm(a, b));
   Report(state, 2.0 * 1024 * 1024 * 1024);
 }
-BENCHMARK(BM_MatMulPeak)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_MatMulPeak)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 /** Denoiser forward (U-Net + graph output layer) for a batch of state.range(0) patches. */
 static void BM_DenoiserForward(benchmark::State & state)
@@ -206,7 +207,7 @@ static void BM_DenoiserForward(benchmark::State & state)
   Report(state, flops);
   FinishRatio(state, flops, s);
 }
-BENCHMARK(BM_DenoiserForward)->Arg(8)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DenoiserForward)->Arg(8)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 /** One DDIM step for B = 2 patches × K = state.range(0) samples, guidance off (range(1) = 0)
  * or on (both branches in one batch). Reports HR pixels × genes per second per step. */
@@ -252,7 +253,7 @@ static void BM_SamplerStep(benchmark::State & state)
     benchmark::Counter(static_cast<double>(b * c.patchSize * c.patchSize * c.NumberOfGenes()),
                        benchmark::Counter::kIsIterationInvariantRate);
 }
-BENCHMARK(BM_SamplerStep)->Args({ 4, 0 })->Args({ 4, 1 })->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SamplerStep)->Args({ 4, 0 })->Args({ 4, 1 })->Unit(benchmark::kMillisecond)->UseRealTime();
 
 /** The gene-graph output layer ε + α·GCN(ε) on 8 patches. */
 static void BM_GeneGraphLayer(benchmark::State & state)
@@ -270,7 +271,7 @@ static void BM_GeneGraphLayer(benchmark::State & state)
   Report(state, flops);
   FinishRatio(state, flops, s);
 }
-BENCHMARK(BM_GeneGraphLayer)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_GeneGraphLayer)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 /** One training step of the small preset: encoders + denoiser forward and backward +
  * AdamW, batch state.range(0). Reports samples/s and the process's peak memory. */
@@ -307,6 +308,6 @@ static void BM_TrainingStep(benchmark::State & state)
   state.counters["peak_RSS_MiB"] = PeakResidentMiB();
   state.counters["parameters"] = static_cast<double>(ss::net::CountParameters(*net));
 }
-BENCHMARK(BM_TrainingStep)->Arg(8)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_TrainingStep)->Arg(8)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 BENCHMARK_MAIN();
