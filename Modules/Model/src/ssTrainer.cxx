@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <numeric>
 #include <random>
@@ -480,6 +481,13 @@ TrainingSummary Trainer::Train(const PatchProvider & data)
     const std::vector<float> scaleValues = config.ResidualScalesOrOnes();
     const torch::Tensor scales = torch::tensor(scaleValues).view({ 1, G, 1, 1 }).to(device);
 
+    if (!resuming && m.rank == 0 && FileExists(checkpointState))
+    {
+      // A fresh run must not leave another run's state to be resumed from by mistake.
+      LogWarning("training: starting afresh; removing the earlier checkpoint " + checkpointState);
+      std::remove(checkpointState.c_str());
+    }
+    bool configWritten = false;
     const auto writeCheckpoint = [&](std::int64_t completed)
     {
       if (m.rank != 0)
@@ -487,9 +495,10 @@ TrainingSummary Trainer::Train(const PatchProvider & data)
         return;
       }
       CreateDirectories(checkpointDir);
-      if (!FileExists(checkpointConfig))
+      if (!configWritten)
       {
         WriteJSONFileAtomically(checkpointConfig, config.ToJSON());
+        configWritten = true;
       }
       SafeTensorsContent c;
       c.metadata["format"] = "superspot-checkpoint";

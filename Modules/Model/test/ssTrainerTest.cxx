@@ -160,6 +160,14 @@ TEST(Trainer, TrainsWritesAModelAndResumesExactly)
   {
     EXPECT_EQ(ma.tensors[i].data, mb.tensors[i].data) << ma.tensors[i].name;
   }
+  // A fresh (not resumed) run in the same folder starts from step 0 again.
+  o.resume = false;
+  o.steps = 2;
+  const ss::TrainingSummary fresh = ss::Trainer(c, o).Train(data);
+  EXPECT_EQ(fresh.firstStep, 0);
+  EXPECT_EQ(fresh.lastStep, 2);
+  // Its checkpoint replaced the earlier run's (which was at step 6).
+  EXPECT_EQ(ss::ReadSafeTensors(interrupted.File("checkpoint/state.safetensors")).metadata.at("step"), "2");
 }
 
 TEST(Trainer, BadOptionsAndDataAreRefused)
