@@ -1,0 +1,288 @@
+// Training: statistics, schedule, augmentation, checkpoints, exact resume, and
+// data parallel over two processes.
+#include "ssError.h"
+#include "ssFiles.h"
+#include "ssGeneStatistics.h"
+#include "ssModelRunner.h"
+#include "ssModelTestUtilities.h"
+#include "ssSafeTensors.h"
+#include "ssTrainer.h"
+#include "ssTrainerTestData.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/filesystem.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <fstream>
+
+extern char ** environ;
+
+namespace
+{
+
+class TempDir
+{
+public:
+  TempDir()
+  {
+    m_Path = (boost::filesystem::temp_directory_path() / boost::filesystem::unique_path("ss-train-%%%%-%%%%")).string();
+    boost::filesystem::create_directories(m_Path);
+  }
+  ~TempDir() { boost::filesystem::remove_all(m_Path); }
+  const std::string & Path() const { return m_Path; }
+  std::string File(const std::string & name) const { return m_Path + "/" + name; }
+
+private:
+  std::string m_Path;
+};
+
+ss::TrainerOptions Quick(const std::string & dir)
+{
+  ss::TrainerOptions o;
+  o.outputDir = dir;
+  o.steps = 6;
+  o.batchSize = 2;
+  o.learningRate = 1e-3;
+  o.warmupSteps = 2;
+  o.checkpointEvery = 3;
+  o.threads = 1;
+  o.seed = 17;
+  o.logEvery = 0;
+  o.rank = 0;
+  o.worldSize = 1;
+  return o;
+}
+
+} // namespace
+
+TEST(Trainer, LearningRateWarmsUpThenDecaysToTheFloor)
+{
+  ss::TrainerOptions o;
+  o.steps = 110;
+  o.warmupSteps = 10;
+  o.learningRate = 1.0;
+  o.minLearningRateFraction = 0.1;
+  EXPECT_NEAR(ss::Trainer::LearningRate(o, 0), 0.1, 1e-12);
+  EXPECT_NEAR(ss::Trainer::LearningRate(o, 9), 1.0, 1e-12);
+  EXPECT_NEAR(ss::Trainer::LearningRate(o, 10), 1.0, 1e-12);
+  EXPECT_NEAR(ss::Trainer::LearningRate(o, 60), 0.55, 1e-12);
+  EXPECT_NEAR(ss::Trainer::LearningRate(o, 110), 0.1, 1e-12);
+}
+
+TEST(Trainer, StatisticsComeFromTheTrainingData)
+{
+  ss::ModelConfig c = ss::test::TinyConfig();
+  const auto data = ss::test::SyntheticProvider(c, 5);
+  ss::Trainer::ComputeStatistics(c, data, 100);
+  ss::GeneStatistics expected(4);
+  ss::TrainingPatch p;
+  for (int i = 0; i < 5; ++i)
+  {
+    data.Get(i, p);
+    expected.Add(p.hr.data.data(), p.base.data.data(), p.hrMask.data.data(), 256);
+  }
+  EXPECT_EQ(c.residualScales, expected.ResidualScales());
+  EXPECT_EQ(c.geneGraph.adjacency,
+            ss::CoexpressionAdjacency(expected.Correlation(), 4, c.geneGraph.topK, c.geneGraph.minCorrelation));
+  // The two modules (even / odd genes) co-vary: an edge inside a module.
+  EXPECT_GT(c.geneGraph.adjacency[0 * 4 + 2], 0.0f);
+}
+
+TEST(Trainer, AugmentationTransformsEveryArrayTheSameWay)
+{
+  const ss::ModelConfig c = ss::test::TinyConfig();
+  const ss::TrainingPatch p = ss::test::SyntheticPatch(c, 3);
+  const ss::TrainingPatch t = p.Transformed(4); // transpose
+  EXPECT_EQ(t.hr.data[(1 * 16 + 2) * 16 + 5], p.hr.data[(1 * 16 + 5) * 16 + 2]);
+  EXPECT_EQ(t.cell.data[(2 * 32 + 30) * 32 + 1], p.cell.data[(2 * 32 + 1) * 32 + 30]);
+  EXPECT_EQ(t.hrMask.data[0], p.hrMask.data[0]);
+  const ss::TrainingPatch r = p.Transformed(1 | 2); // both flips = rot180
+  EXPECT_EQ(r.hrMask.data[255], 0.0f);
+  EXPECT_EQ(r.tissue.data[(0 * 16 + 0) * 16 + 0], p.tissue.data[(0 * 16 + 15) * 16 + 15]);
+  EXPECT_EQ(r.lr.data[(3 * 16 + 0) * 16 + 1], p.lr.data[(3 * 16 + 15) * 16 + 14]);
+  // The 8 operations are distinct and op 0 is the identity.
+  EXPECT_EQ(p.Transformed(0).hr.data, p.hr.data);
+  for (int a = 0; a < 8; ++a)
+    for (int b = a + 1; b < 8; ++b)
+      EXPECT_NE(p.Transformed(a).cell.data, p.Transformed(b).cell.data) << a << " " << b;
+}
+
+TEST(Trainer, TrainsWritesAModelAndResumesExactly)
+{
+  const ss::ModelConfig c = ss::test::TinyConfig();
+  const auto data = ss::test::SyntheticProvider(c, 7);
+  TempDir straight, interrupted;
+  const ss::TrainingSummary a = ss::Trainer(c, Quick(straight.Path())).Train(data);
+  EXPECT_EQ(a.firstStep, 0);
+  EXPECT_EQ(a.lastStep, 6);
+  ASSERT_EQ(a.losses.size(), 6u);
+  for (double l : a.losses)
+  {
+    EXPECT_TRUE(std::isfinite(l) && l > 0);
+  }
+  EXPECT_EQ(a.config.residualScales.size(), 4u);
+  EXPECT_TRUE(ss::FileExists(straight.File("config.json")));
+  EXPECT_TRUE(ss::FileExists(straight.File("model.safetensors")));
+  EXPECT_TRUE(ss::FileExists(straight.File("checkpoint/state.safetensors")));
+  // The model folder loads and predicts.
+  const auto runner = ss::ModelRunner::Load(straight.Path(), "cpu", 1);
+  EXPECT_EQ(runner->GetConfig().residualScales, a.config.residualScales);
+
+  // Interrupt after 3 steps, resume to 6: the same parameters bit for bit.
+  ss::TrainerOptions o = Quick(interrupted.Path());
+  o.stopAfter = 3;
+  const ss::TrainingSummary first = ss::Trainer(c, o).Train(data);
+  EXPECT_EQ(first.lastStep, 3);
+  EXPECT_FALSE(ss::FileExists(interrupted.File("model.safetensors")));
+  o.stopAfter = 0;
+  o.resume = true;
+  const ss::TrainingSummary second = ss::Trainer(c, o).Train(data);
+  EXPECT_EQ(second.firstStep, 3);
+  EXPECT_EQ(second.lastStep, 6);
+  ASSERT_EQ(second.losses.size(), 3u);
+  for (int i = 0; i < 3; ++i)
+  {
+    EXPECT_EQ(second.losses[static_cast<std::size_t>(i)], a.losses[static_cast<std::size_t>(3 + i)]) << i;
+  }
+  EXPECT_EQ(second.parameterDigest, a.parameterDigest);
+  const auto ma = ss::ReadSafeTensors(straight.File("model.safetensors"));
+  const auto mb = ss::ReadSafeTensors(interrupted.File("model.safetensors"));
+  ASSERT_EQ(ma.tensors.size(), mb.tensors.size());
+  for (std::size_t i = 0; i < ma.tensors.size(); ++i)
+  {
+    EXPECT_EQ(ma.tensors[i].data, mb.tensors[i].data) << ma.tensors[i].name;
+  }
+  // A fresh (not resumed) run in the same folder starts from step 0 again.
+  o.resume = false;
+  o.steps = 2;
+  const ss::TrainingSummary fresh = ss::Trainer(c, o).Train(data);
+  EXPECT_EQ(fresh.firstStep, 0);
+  EXPECT_EQ(fresh.lastStep, 2);
+  // Its checkpoint replaced the earlier run's (which was at step 6).
+  EXPECT_EQ(ss::ReadSafeTensors(interrupted.File("checkpoint/state.safetensors")).metadata.at("step"), "2");
+}
+
+TEST(Trainer, BadOptionsAndDataAreRefused)
+{
+  const ss::ModelConfig c = ss::test::TinyConfig();
+  ss::TrainerOptions o = Quick("");
+  EXPECT_THROW(ss::Trainer(c, o), ss::InputError);
+  TempDir dir;
+  o = Quick(dir.Path());
+  const ss::FunctionPatchProvider wrong(3,
+                                        [](std::int64_t, ss::TrainingPatch & p)
+                                        {
+                                          p = ss::test::SyntheticPatch(ss::test::TinyConfig(), 0);
+                                          p.base = ss::FloatArray({ 4, 8, 8 });
+                                        });
+  try
+  {
+    ss::Trainer(c, o).Train(wrong);
+    FAIL() << "expected an InputError";
+  }
+  catch (const ss::InputError & e)
+  {
+    EXPECT_NE(std::string(e.what()).find("training patch 0: base"), std::string::npos) << e.what();
+  }
+}
+
+namespace
+{
+
+int FreePort()
+{
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = 0;
+  ::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof(a));
+  socklen_t len = sizeof(a);
+  ::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len);
+  const int port = ntohs(a.sin_port);
+  ::close(fd);
+  return port;
+}
+
+pid_t Spawn(const std::vector<std::string> & args, const std::vector<std::string> & env)
+{
+  std::vector<char *> argv, envp;
+  for (const auto & a : args)
+    argv.push_back(const_cast<char *>(a.c_str()));
+  argv.push_back(nullptr);
+  std::vector<std::string> all(env);
+  for (char ** e = environ; *e; ++e)
+  {
+    const std::string s(*e);
+    if (s.rfind("RANK=", 0) && s.rfind("WORLD_SIZE=", 0) && s.rfind("MASTER_", 0))
+      all.push_back(s);
+  }
+  for (const auto & e : all)
+    envp.push_back(const_cast<char *>(e.c_str()));
+  envp.push_back(nullptr);
+  pid_t pid = 0;
+  if (::posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), envp.data()) != 0)
+  {
+    return -1;
+  }
+  return pid;
+}
+
+int Wait(pid_t pid)
+{
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string ReadLine(const std::string & path)
+{
+  std::ifstream in(path);
+  std::string s;
+  std::getline(in, s);
+  return s;
+}
+
+} // namespace
+
+TEST(Trainer, DataParallelReplicasAgreeAndReallyAverageGradients)
+{
+#ifndef SUPERSPOT_HAS_GLOO
+  GTEST_SKIP() << "built without Gloo's headers (Debian: libgloo-dev): no data-parallel training";
+#endif
+  TempDir dir;
+  const std::string driver = SUPERSPOT_TRAINER_DRIVER;
+  const std::string port = std::to_string(FreePort());
+  const std::vector<std::string> common{ "MASTER_ADDR=127.0.0.1", "MASTER_PORT=" + port, "WORLD_SIZE=2" };
+  std::vector<std::string> env0 = common, env1 = common;
+  env0.push_back("RANK=0");
+  env1.push_back("RANK=1");
+  const pid_t p0 = Spawn({ driver, dir.File("ddp"), dir.File("rank0.txt"), "full" }, env0);
+  const pid_t p1 = Spawn({ driver, dir.File("ddp"), dir.File("rank1.txt"), "full" }, env1);
+  ASSERT_GT(p0, 0);
+  ASSERT_GT(p1, 0);
+  EXPECT_EQ(Wait(p0), 0);
+  EXPECT_EQ(Wait(p1), 0);
+  const std::string d0 = ReadLine(dir.File("rank0.txt")), d1 = ReadLine(dir.File("rank1.txt"));
+  ASSERT_FALSE(d0.empty());
+  EXPECT_EQ(d0, d1) << "the replicas' parameters differ after the all-reduced steps";
+  // One process on rank 0's shard alone, the same batches and noise: different
+  // parameters, so the other rank's gradients did enter the update.
+  const pid_t single =
+    Spawn({ driver, dir.File("single"), dir.File("single.txt"), "shard0of2" }, { "RANK=0", "WORLD_SIZE=1" });
+  ASSERT_GT(single, 0);
+  EXPECT_EQ(Wait(single), 0);
+  const std::string s = ReadLine(dir.File("single.txt"));
+  ASSERT_FALSE(s.empty());
+  EXPECT_NE(s, d0);
+  // Only rank 0 wrote the model.
+  EXPECT_TRUE(ss::FileExists(dir.File("ddp/model.safetensors")));
+}
