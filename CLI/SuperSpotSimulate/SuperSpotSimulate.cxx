@@ -22,14 +22,18 @@ constexpr const char * Module = "SuperSpotSimulate";
  * top: Slicer passes every value of the panel on every run, so these always apply. */
 ss::SimulationParameters MakeParameters(const SuperSpotSimulateParameters & args)
 {
-  ss::SimulationParameters p =
-    args.parametersFile.empty() ? ss::SimulationParameters() : ss::SimulationParameters::ReadJSONFile(args.parametersFile);
+  ss::SimulationParameters p = args.parametersFile.empty()
+                                 ? ss::SimulationParameters()
+                                 : ss::SimulationParameters::ReadJSONFile(args.parametersFile);
   p.seed = static_cast<std::uint64_t>(args.seed);
   if (args.sizeUm > 0)
   {
     if (args.sizeUm < 100)
     {
-      SS_INPUT_ERROR(Module, "--sizeUm", "is " + ss::FormatValue(args.sizeUm) + " µm", "give at least 100 µm, or 0 to use --widthUm and --heightUm");
+      SS_INPUT_ERROR(Module,
+                     "--sizeUm",
+                     "is " + ss::FormatValue(args.sizeUm) + " µm",
+                     "give at least 100 µm, or 0 to use --widthUm and --heightUm");
     }
     p.widthUm = args.sizeUm;
     p.heightUm = args.sizeUm;

@@ -124,19 +124,19 @@ TEST(SuperSpotSimulate, HalfMillimetreSlideInEveryFormatReadsBack)
   const std::string dir = FreshDirectory("all");
   const std::string returned = FreshDirectory("all.params");
   const ModuleRun run = RunModule({ "--sizeUm",
-                              "500",
-                              "--seed",
-                              "3",
-                              "--genes",
-                              "12",
-                              "--formats",
-                              "all",
-                              "--threads",
-                              "2",
-                              "--out",
-                              dir,
-                              "--returnparameterfile",
-                              returned });
+                                    "500",
+                                    "--seed",
+                                    "3",
+                                    "--genes",
+                                    "12",
+                                    "--formats",
+                                    "all",
+                                    "--threads",
+                                    "2",
+                                    "--out",
+                                    dir,
+                                    "--returnparameterfile",
+                                    returned });
   ASSERT_EQ(run.exitCode, 0) << run.err;
   EXPECT_TRUE(run.err.empty()) << run.err; // Slicer flags any standard error output as a failure
   // Slicer-style progress, one stage for the simulation and one for the files.
@@ -190,7 +190,8 @@ TEST(SuperSpotSimulate, HalfMillimetreSlideInEveryFormatReadsBack)
   EXPECT_EQ(values.at("numberOfCells"), std::to_string(tissue->GetCells().Size()));
 
   // Xenium: every molecule, and per-cell counts that add up to them.
-  const auto bundle = ss::ReadXeniumBundle(dir + "/xenium", dir + "/xenium/he.tif", dir + "/xenium/he_imagealignment.csv");
+  const auto bundle =
+    ss::ReadXeniumBundle(dir + "/xenium", dir + "/xenium/he.tif", dir + "/xenium/he_imagealignment.csv");
   EXPECT_EQ(bundle.molecules.Size(), molecules.Size());
   EXPECT_EQ(bundle.molecules.x, molecules.x);
   EXPECT_EQ(bundle.heSize, tissue->GetImageSize());
@@ -247,28 +248,28 @@ TEST(SuperSpotSimulate, ParametersFileFillsInWhatTheFlagsDoNotSet)
   ss::WriteTextFileAtomically(
     file, R"({"seed": 99, "widthUm": 3000, "meanMoleculesPerCell": 20, "numberOfModules": 3, "pixelNoise": 0})");
   const ModuleRun run = RunModule({ "--parameters",
-                              file,
-                              "--seed",
-                              "4",
-                              "--widthUm",
-                              "300",
-                              "--heightUm",
-                              "200",
-                              "--genes",
-                              "2",
-                              "--cellTypes",
-                              "lymphocyte,Tumour",
-                              "--formats",
-                              "truth",
-                              "--out",
-                              dir });
+                                    file,
+                                    "--seed",
+                                    "4",
+                                    "--widthUm",
+                                    "300",
+                                    "--heightUm",
+                                    "200",
+                                    "--genes",
+                                    "2",
+                                    "--cellTypes",
+                                    "lymphocyte,Tumour",
+                                    "--formats",
+                                    "truth",
+                                    "--out",
+                                    dir });
   ASSERT_EQ(run.exitCode, 0) << run.err;
   // In Slicer's style warnings go to standard output: 2 genes cannot hold 3 modules.
   EXPECT_NE(run.out.find("simulating 2 modules"), std::string::npos) << run.out;
   EXPECT_EQ(FilesUnder(dir).size(), 9u);
   const auto p = ss::SimulationParameters::ReadJSONFile(dir + "/ground_truth/simulation.json");
-  EXPECT_EQ(p.seed, 4u);           // the flag, not the file
-  EXPECT_EQ(p.widthUm, 300);       // likewise
+  EXPECT_EQ(p.seed, 4u);     // the flag, not the file
+  EXPECT_EQ(p.widthUm, 300); // likewise
   EXPECT_EQ(p.heightUm, 200);
   EXPECT_EQ(p.meanMoleculesPerCell, 20); // the file, not the default
   EXPECT_EQ(p.pixelNoise, 0);

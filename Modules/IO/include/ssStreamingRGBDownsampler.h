@@ -52,8 +52,8 @@ public:
 private:
   GridGeometry m_FullRes;
   double m_Scale;
-  unsigned int m_Factor;            // BinShrink's block size: floor(1 / scale)
-  RGBImageType::Pointer m_Shrunk;   // block averages, geometry as BinShrinkImageFilter's output
+  unsigned int m_Factor;             // BinShrink's block size: floor(1 / scale)
+  RGBImageType::Pointer m_Shrunk;    // block averages, geometry as BinShrinkImageFilter's output
   std::vector<std::uint64_t> m_Sums; // RGB sums of the block row being filled
   std::int64_t m_RowsAdded = 0;
 };

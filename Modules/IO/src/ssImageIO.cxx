@@ -382,8 +382,8 @@ RGBRegionRenderer StreamingRGBDownsampler::Tee(RGBRegionRenderer render,
       {
         throw std::invalid_argument("StreamingRGBDownsampler::Tee: the renderer was asked for columns [" +
                                     std::to_string(x0) + ", " + std::to_string(x0 + width) +
-                                    "), but a downsampler needs whole rows of " +
-                                    std::to_string(d->m_FullRes.size[0]) + " pixels");
+                                    "), but a downsampler needs whole rows of " + std::to_string(d->m_FullRes.size[0]) +
+                                    " pixels");
       }
       d->AddRows(y0, height, rgb);
     }

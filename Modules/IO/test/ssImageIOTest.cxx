@@ -254,8 +254,8 @@ TEST(StreamingRGBDownsampler, SameImageAsDownsampleRGBWhateverTheBands)
         downsampler.AddRows(y, rows, rgb.data());
       }
       EXPECT_EQ(downsampler.GetNumberOfRowsAdded(), 301);
-      ExpectSameImage(downsampler.GetOutput(), expected, "scale " + std::to_string(scale) + ", bands of " +
-                                                           std::to_string(band));
+      ExpectSameImage(
+        downsampler.GetOutput(), expected, "scale " + std::to_string(scale) + ", bands of " + std::to_string(band));
     }
   }
 }

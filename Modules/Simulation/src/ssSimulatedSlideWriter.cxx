@@ -81,6 +81,13 @@ void CheckOptions(const std::string & dir, const SimulatedSlideOptions & options
                    "is " + std::to_string(options.visiumPositionsVersion),
                    "give 1 (tissue_positions_list.csv) or 2 (tissue_positions.csv)");
   }
+  if (options.transcriptsGzipLevel < 1 || options.transcriptsGzipLevel > 9)
+  {
+    SS_INPUT_ERROR(dir,
+                   "transcripts gzip level",
+                   "is " + std::to_string(options.transcriptsGzipLevel),
+                   "give 1 (fastest) to 9 (smallest)");
+  }
   if (options.hiresMaxSize == 0 || options.lowresMaxSize == 0)
   {
     SS_INPUT_ERROR(dir, "hires/lowres size", "must be at least 1 px", "give e.g. 2000 and 600");
@@ -137,6 +144,18 @@ void WriteTruthMaps(const std::string & truth,
   }
 }
 
+/** The names of the formats, in the order ToString lists them. */
+struct FormatName
+{
+  const char * name;
+  SimulatedSlideFormat format;
+};
+constexpr FormatName FormatNames[] = {
+  { "xenium", SimulatedSlideFormat::Xenium }, { "visium", SimulatedSlideFormat::Visium },
+  { "st", SimulatedSlideFormat::LegacyST },   { "truth", SimulatedSlideFormat::GroundTruth },
+  { "all", SimulatedSlideFormat::All },
+};
+
 std::size_t TotalCounts(const SpotDataset & spots)
 {
   double total = 0;
@@ -148,9 +167,9 @@ std::size_t TotalCounts(const SpotDataset & spots)
 }
 
 void WriteGroundTruthTables(const std::string & truth,
-                      const SimulatedTissue & tissue,
-                      const SimulatedSlideOptions & options,
-                      std::vector<std::string> & written)
+                            const SimulatedTissue & tissue,
+                            const SimulatedSlideOptions & options,
+                            std::vector<std::string> & written)
 {
   auto & progress = ProgressReporter::Global();
   const auto & p = tissue.GetParameters();
@@ -266,17 +285,13 @@ SimulatedSlideFormat ParseSimulatedSlideFormats(const std::vector<std::string> &
       {
         continue;
       }
-      static const std::pair<const char *, SimulatedSlideFormat> known[] = {
-        { "xenium", SimulatedSlideFormat::Xenium },  { "visium", SimulatedSlideFormat::Visium },
-        { "st", SimulatedSlideFormat::LegacyST },    { "truth", SimulatedSlideFormat::GroundTruth },
-        { "all", SimulatedSlideFormat::All }
-      };
-      const auto it = std::find_if(std::begin(known), std::end(known), [&](const auto & k) { return name == k.first; });
-      if (it == std::end(known))
+      const auto it = std::find_if(
+        std::begin(FormatNames), std::end(FormatNames), [&](const FormatName & f) { return name == f.name; });
+      if (it == std::end(FormatNames))
       {
         SS_INPUT_ERROR(source, "formats", "\"" + name + "\" is not a format", "use xenium, visium, st, truth or all");
       }
-      formats = formats | it->second;
+      formats = formats | it->format;
     }
   }
   if (formats == SimulatedSlideFormat::None)
@@ -289,14 +304,11 @@ SimulatedSlideFormat ParseSimulatedSlideFormats(const std::vector<std::string> &
 std::string ToString(SimulatedSlideFormat formats)
 {
   std::string s;
-  for (const auto & [flag, name] : { std::make_pair(SimulatedSlideFormat::Xenium, "xenium"),
-                                     std::make_pair(SimulatedSlideFormat::Visium, "visium"),
-                                     std::make_pair(SimulatedSlideFormat::LegacyST, "st"),
-                                     std::make_pair(SimulatedSlideFormat::GroundTruth, "truth") })
+  for (const auto & f : FormatNames)
   {
-    if (Includes(formats, flag))
+    if (f.format != SimulatedSlideFormat::All && Includes(formats, f.format))
     {
-      s += (s.empty() ? "" : ",") + std::string(name);
+      s += (s.empty() ? "" : ",") + std::string(f.name);
     }
   }
   return s.empty() ? "none" : s;
@@ -348,7 +360,7 @@ SimulatedSlideFiles WriteSimulatedSlide(const std::string & dir,
     {
       progress.Progress(0.03, "transcripts.csv.gz");
       written.push_back(JoinPath(result.xenium, "transcripts.csv.gz"));
-      WriteXeniumTranscripts(written.back(), molecules);
+      WriteXeniumTranscripts(written.back(), molecules, options.transcriptsGzipLevel);
       written.push_back(JoinPath(result.xenium, "experiment.xenium"));
       WriteXeniumExperiment(written.back(), options.morphologyPixelSizeUm);
     }
@@ -457,9 +469,8 @@ SimulatedSlideFiles WriteSimulatedSlide(const std::string & dir,
       WriteSpaceRangerOuts(result.visiumOuts, visiumSpots, images, spaceRanger);
       const std::string spatial = JoinPath(result.visiumOuts, "spatial");
       written.push_back(JoinPath(result.visiumOuts, "filtered_feature_bc_matrix.h5"));
-      written.push_back(JoinPath(spatial,
-                                 options.visiumPositionsVersion == 2 ? "tissue_positions.csv"
-                                                                     : "tissue_positions_list.csv"));
+      written.push_back(
+        JoinPath(spatial, options.visiumPositionsVersion == 2 ? "tissue_positions.csv" : "tissue_positions_list.csv"));
       written.push_back(JoinPath(spatial, "scalefactors_json.json"));
       written.push_back(JoinPath(spatial, "tissue_hires_image.png"));
       written.push_back(JoinPath(spatial, "tissue_lowres_image.png"));

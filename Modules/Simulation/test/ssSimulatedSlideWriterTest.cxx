@@ -293,8 +293,8 @@ TEST(SimulatedSlideWriter, SpotFormatsReadBackAsThePseudoSpots)
   const auto tissue = sstest::Simulate(sstest::Square(700, 5));
   const std::string dir = FreshDirectory("simulated-spots");
   ss::SimulatedSlideOptions options;
-  options.formats = ss::SimulatedSlideFormat::Xenium | ss::SimulatedSlideFormat::Visium |
-                    ss::SimulatedSlideFormat::LegacyST;
+  options.formats =
+    ss::SimulatedSlideFormat::Xenium | ss::SimulatedSlideFormat::Visium | ss::SimulatedSlideFormat::LegacyST;
   options.hiresMaxSize = 500;
   options.lowresMaxSize = 200;
   const auto written = ss::WriteSimulatedSlide(dir, *tissue, options);
@@ -315,8 +315,7 @@ TEST(SimulatedSlideWriter, SpotFormatsReadBackAsThePseudoSpots)
   // Space Ranger outs/: the pseudo-Visium spots, exactly.
   const auto visium = ss::ReadSpaceRangerOuts(written.visiumOuts);
   const auto pseudoVisium = ss::MakePseudoSpots(molecules, ss::PseudoSpotParameters::Visium(), &frame);
-  ExpectSpotsAsWritten(
-    visium, pseudoVisium, molecules, 27.5, written.visiumSpots, written.moleculesInVisiumSpots);
+  ExpectSpotsAsWritten(visium, pseudoVisium, molecules, 27.5, written.visiumSpots, written.moleculesInVisiumSpots);
   EXPECT_EQ(visium.platform, "visium");
   const auto scale = ss::ReadSpaceRangerScaleFactors(written.visiumOuts + "/spatial/scalefactors_json.json");
   EXPECT_DOUBLE_EQ(scale.spotDiameterFullres, 65.0 / 0.5);
@@ -391,6 +390,9 @@ TEST(SimulatedSlideWriter, RefusesNonEmptyFoldersAndBadOptions)
   bad.truthBinSizesUm = { 0 };
   SS_EXPECT_INPUT_ERROR(ss::WriteSimulatedSlide(fresh, *tissue, bad), "distinct positive");
   bad = {};
+  bad.transcriptsGzipLevel = 0;
+  SS_EXPECT_INPUT_ERROR(ss::WriteSimulatedSlide(fresh, *tissue, bad), "gzip level");
+  bad = {};
   bad.visiumPositionsVersion = 3;
   SS_EXPECT_INPUT_ERROR(ss::WriteSimulatedSlide(fresh, *tissue, bad), "Visium positions version");
   EXPECT_FALSE(fs::exists(fresh)); // refused before anything was written
@@ -409,6 +411,7 @@ TEST(SimulatedSlideWriter, FormatNames)
   EXPECT_TRUE(ss::Includes(F::All, F::LegacyST));
   EXPECT_FALSE(ss::Includes(F::Xenium, F::All));
   EXPECT_FALSE(ss::Includes(F::All, F::None));
-  SS_EXPECT_INPUT_ERROR(ss::ParseSimulatedSlideFormats({ "xenium,merfish" }, "--formats"), "\"merfish\" is not a format");
+  SS_EXPECT_INPUT_ERROR(ss::ParseSimulatedSlideFormats({ "xenium,merfish" }, "--formats"),
+                        "\"merfish\" is not a format");
   SS_EXPECT_INPUT_ERROR(ss::ParseSimulatedSlideFormats({ "" }, "--formats"), "no format given");
 }
