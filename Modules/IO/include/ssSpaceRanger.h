@@ -122,6 +122,26 @@ SuperSpotIO_EXPORT void WriteSpaceRangerOuts(const std::string & outsDir,
                                              const RGBImageType * fullRes,
                                              const SpaceRangerWriteOptions & options = {});
 
+/** The hires and lowres images of an outs/ folder, made beforehand: image px = full-res px ×
+ * scale (tissue_hires_scalef, tissue_lowres_scalef), scale in (0, 1]. */
+struct SuperSpotIO_EXPORT SpaceRangerImages
+{
+  RGBImageType::ConstPointer hires;
+  double hiresScale = 0;
+  RGBImageType::ConstPointer lowres;
+  double lowresScale = 0;
+};
+
+/** WriteSpaceRangerOuts with the downsampled images already made, for slides too large to
+ * hold at full resolution: make them with StreamingRGBDownsampler while the slide is written
+ * as a pyramidal TIFF (WritePyramidalTIFF). Either image may be null (not written, its scale
+ * factor left out). options.hiresMaxSize/lowresMaxSize are not used, and
+ * options.writeFullResImage must be false (there is no full-resolution image here). */
+SuperSpotIO_EXPORT void WriteSpaceRangerOuts(const std::string & outsDir,
+                                             const SpotDataset & dataset,
+                                             const SpaceRangerImages & images,
+                                             const SpaceRangerWriteOptions & options = {});
+
 } // namespace ss
 
 #endif

@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <stdexcept>
 #include <unordered_map>
 
 namespace ss
@@ -38,8 +39,16 @@ std::string NumberText(double value)
   return s;
 }
 
-void WriteStreamAtomically(const std::string & path, bool gzip, const std::function<void(std::ostream &)> & write)
+void WriteStreamAtomically(const std::string & path,
+                           bool gzip,
+                           const std::function<void(std::ostream &)> & write,
+                           int gzipLevel)
 {
+  if (gzip && (gzipLevel < 1 || gzipLevel > 9))
+  {
+    throw std::invalid_argument("WriteStreamAtomically: the gzip level must be 1 to 9, not " +
+                                std::to_string(gzipLevel));
+  }
   WriteAtomically(
     path,
     [&](const std::string & tmp)
@@ -52,7 +61,7 @@ void WriteStreamAtomically(const std::string & path, bool gzip, const std::funct
       if (gzip)
       {
         boost::iostreams::filtering_ostream out;
-        out.push(boost::iostreams::gzip_compressor());
+        out.push(boost::iostreams::gzip_compressor(boost::iostreams::gzip_params(gzipLevel)));
         out.push(file);
         write(out);
         out.flush();

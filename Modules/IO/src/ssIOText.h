@@ -22,11 +22,13 @@ SuperSpotIO_EXPORT void AppendNumber(std::string & out, double value);
 SuperSpotIO_EXPORT void AppendFloat(std::string & out, float value);
 SuperSpotIO_EXPORT std::string NumberText(double value);
 
-/** Writes `path` atomically through `write`, gzip-compressed when `gzip`; the
- * stream is never held in memory as one string (transcript tables are large). */
+/** Writes `path` atomically through `write`, gzip-compressed when `gzip` (zlib level
+ * `gzipLevel`, 1 fastest to 9 smallest; 6 is gzip's default); the stream is never held in
+ * memory as one string (transcript tables are large). */
 SuperSpotIO_EXPORT void WriteStreamAtomically(const std::string & path,
                                               bool gzip,
-                                              const std::function<void(std::ostream &)> & write);
+                                              const std::function<void(std::ostream &)> & write,
+                                              int gzipLevel = 6);
 
 /** "a, b, c, ... (12 in all)": the first `n` of `items` for messages. */
 SuperSpotIO_EXPORT std::string FirstFew(const std::vector<std::string> & items, std::size_t n = 5);

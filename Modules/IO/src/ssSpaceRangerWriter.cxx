@@ -7,6 +7,7 @@
 #include "ssProgress.h"
 
 #include <cmath>
+#include <tuple>
 
 namespace ss
 {
@@ -43,46 +44,16 @@ void CheckFrameIsExpressible(const SpotDataset & dataset, const std::string & ou
 }
 } // namespace
 
-void WriteSpaceRangerOuts(const std::string & outsDir,
-                          const SpotDataset & dataset,
-                          const RGBImageType * fullRes,
-                          const SpaceRangerWriteOptions & options)
+namespace
 {
-  if (options.positionsVersion != 1 && options.positionsVersion != 2)
-  {
-    throw std::invalid_argument("WriteSpaceRangerOuts: positionsVersion must be 1 or 2");
-  }
-  dataset.Validate();
+/** Everything but the images' making: the matrix, the positions, the images given, the
+ * scale factors. */
+void WriteOuts(const std::string & outsDir,
+               const SpotDataset & dataset,
+               const SpaceRangerImages & images,
+               const SpaceRangerWriteOptions & options)
+{
   const std::size_t n = dataset.NumberOfSpots();
-  if (dataset.spots.positionPx.size() != n || dataset.spots.arrayCol.size() != n || dataset.spots.arrayRow.size() != n)
-  {
-    SS_INPUT_ERROR(outsDir,
-                   "spots",
-                   "Space Ranger positions need full-res pixel positions and array columns/rows for every spot",
-                   "fill SpotTable::positionPx, arrayCol and arrayRow");
-  }
-  CheckFrameIsExpressible(dataset, outsDir);
-  if (dataset.spotDiameterUm > 0 && std::abs(dataset.spotDiameterUm - VisiumSpotDiameterUm) > 1e-6)
-  {
-    LogWarning(outsDir + ": the dataset's spots are " + io::NumberText(dataset.spotDiameterUm) +
-               " µm across, but Visium's are 55 µm: readers of Space Ranger folders will report 55 µm spots");
-  }
-  const double micronsPerPixel = dataset.frame.GetMicronsPerPixel();
-  if (fullRes)
-  {
-    const auto spacing = fullRes->GetSpacing();
-    const bool pixelGeometry = spacing[0] == 1.0 && spacing[1] == 1.0;
-    if (!pixelGeometry && (std::abs(spacing[0] - micronsPerPixel) > 1e-6 * micronsPerPixel ||
-                           std::abs(spacing[1] - micronsPerPixel) > 1e-6 * micronsPerPixel))
-    {
-      SS_INPUT_ERROR(outsDir,
-                     "full-resolution image",
-                     "its spacing (" + io::NumberText(spacing[0]) + " µm/px) differs from the dataset's frame (" +
-                       io::NumberText(micronsPerPixel) + " µm/px)",
-                     "pass the full-resolution image the spot pixel positions refer to");
-    }
-  }
-
   const std::string spatial = JoinPath(outsDir, "spatial");
   CreateDirectories(spatial);
 
@@ -122,27 +93,102 @@ void WriteSpaceRangerOuts(const std::string & outsDir,
                             });
 
   // --- images and scale factors
+  const double micronsPerPixel = dataset.frame.GetMicronsPerPixel();
   nlohmann::json scale;
   scale["spot_diameter_fullres"] = VisiumScaleFactorSpotUm / micronsPerPixel;
   scale["fiducial_diameter_fullres"] = VisiumScaleFactorFiducialUm / micronsPerPixel;
-  if (fullRes)
+  if (images.hires)
   {
-    const SizeType size = fullRes->GetLargestPossibleRegion().GetSize();
-    const double hires = ScaleToFit(size, options.hiresMaxSize);
-    const double lowres = ScaleToFit(size, options.lowresMaxSize);
-    scale["tissue_hires_scalef"] = hires;
-    scale["tissue_lowres_scalef"] = lowres;
-    const auto pixels = WithPixelGeometry(fullRes);
-    WriteImageAtomically(WithPixelGeometry(DownsampleRGB(pixels, hires)).GetPointer(),
-                         JoinPath(spatial, "tissue_hires_image.png"));
-    WriteImageAtomically(WithPixelGeometry(DownsampleRGB(pixels, lowres)).GetPointer(),
-                         JoinPath(spatial, "tissue_lowres_image.png"));
-    if (options.writeFullResImage)
-    {
-      WriteImageAtomically(pixels.GetPointer(), JoinPath(outsDir, options.fullResImageName));
-    }
+    scale["tissue_hires_scalef"] = images.hiresScale;
+    WriteImageAtomically(WithPixelGeometry(images.hires).GetPointer(), JoinPath(spatial, "tissue_hires_image.png"));
+  }
+  if (images.lowres)
+  {
+    scale["tissue_lowres_scalef"] = images.lowresScale;
+    WriteImageAtomically(WithPixelGeometry(images.lowres).GetPointer(), JoinPath(spatial, "tissue_lowres_image.png"));
   }
   WriteJSONFileAtomically(JoinPath(spatial, "scalefactors_json.json"), scale);
+}
+
+void CheckDataset(const std::string & outsDir, const SpotDataset & dataset, const SpaceRangerWriteOptions & options)
+{
+  if (options.positionsVersion != 1 && options.positionsVersion != 2)
+  {
+    throw std::invalid_argument("WriteSpaceRangerOuts: positionsVersion must be 1 or 2");
+  }
+  dataset.Validate();
+  const std::size_t n = dataset.NumberOfSpots();
+  if (dataset.spots.positionPx.size() != n || dataset.spots.arrayCol.size() != n || dataset.spots.arrayRow.size() != n)
+  {
+    SS_INPUT_ERROR(outsDir,
+                   "spots",
+                   "Space Ranger positions need full-res pixel positions and array columns/rows for every spot",
+                   "fill SpotTable::positionPx, arrayCol and arrayRow");
+  }
+  CheckFrameIsExpressible(dataset, outsDir);
+  if (dataset.spotDiameterUm > 0 && std::abs(dataset.spotDiameterUm - VisiumSpotDiameterUm) > 1e-6)
+  {
+    LogWarning(outsDir + ": the dataset's spots are " + io::NumberText(dataset.spotDiameterUm) +
+               " µm across, but Visium's are 55 µm: readers of Space Ranger folders will report 55 µm spots");
+  }
+}
+} // namespace
+
+void WriteSpaceRangerOuts(const std::string & outsDir,
+                          const SpotDataset & dataset,
+                          const RGBImageType * fullRes,
+                          const SpaceRangerWriteOptions & options)
+{
+  CheckDataset(outsDir, dataset, options);
+  const double micronsPerPixel = dataset.frame.GetMicronsPerPixel();
+  SpaceRangerImages images;
+  if (fullRes)
+  {
+    const auto spacing = fullRes->GetSpacing();
+    const bool pixelGeometry = spacing[0] == 1.0 && spacing[1] == 1.0;
+    if (!pixelGeometry && (std::abs(spacing[0] - micronsPerPixel) > 1e-6 * micronsPerPixel ||
+                           std::abs(spacing[1] - micronsPerPixel) > 1e-6 * micronsPerPixel))
+    {
+      SS_INPUT_ERROR(outsDir,
+                     "full-resolution image",
+                     "its spacing (" + io::NumberText(spacing[0]) + " µm/px) differs from the dataset's frame (" +
+                       io::NumberText(micronsPerPixel) + " µm/px)",
+                     "pass the full-resolution image the spot pixel positions refer to");
+    }
+    const SizeType size = fullRes->GetLargestPossibleRegion().GetSize();
+    images.hiresScale = ScaleToFit(size, options.hiresMaxSize);
+    images.lowresScale = ScaleToFit(size, options.lowresMaxSize);
+    const auto pixels = WithPixelGeometry(fullRes);
+    images.hires = DownsampleRGB(pixels, images.hiresScale);
+    images.lowres = DownsampleRGB(pixels, images.lowresScale);
+  }
+  WriteOuts(outsDir, dataset, images, options);
+  if (fullRes && options.writeFullResImage)
+  {
+    WriteImageAtomically(WithPixelGeometry(fullRes).GetPointer(), JoinPath(outsDir, options.fullResImageName));
+  }
+}
+
+void WriteSpaceRangerOuts(const std::string & outsDir,
+                          const SpotDataset & dataset,
+                          const SpaceRangerImages & images,
+                          const SpaceRangerWriteOptions & options)
+{
+  if (options.writeFullResImage)
+  {
+    throw std::invalid_argument("WriteSpaceRangerOuts: writeFullResImage needs the full-resolution image; write it "
+                                "with WritePyramidalTIFF instead");
+  }
+  for (const auto & [image, s, level] : { std::make_tuple(images.hires.GetPointer(), images.hiresScale, "hires"),
+                                          std::make_tuple(images.lowres.GetPointer(), images.lowresScale, "lowres") })
+  {
+    if (image && !(s > 0 && s <= 1))
+    {
+      throw std::invalid_argument(std::string("WriteSpaceRangerOuts: the ") + level + " scale must be in (0, 1]");
+    }
+  }
+  CheckDataset(outsDir, dataset, options);
+  WriteOuts(outsDir, dataset, images, options);
 }
 
 } // namespace ss

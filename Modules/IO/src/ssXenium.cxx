@@ -406,7 +406,7 @@ XeniumBundle ReadXeniumBundle(const std::string & dir,
   return b;
 }
 
-void WriteXeniumTranscripts(const std::string & path, const MoleculeTable & t)
+void WriteXeniumTranscripts(const std::string & path, const MoleculeTable & t, int gzipLevel)
 {
   const std::size_t n = t.Size();
   if (t.y.size() != n || t.gene.size() != n || (!t.z.empty() && t.z.size() != n) || (!t.qv.empty() && t.qv.size() != n))
@@ -435,7 +435,8 @@ void WriteXeniumTranscripts(const std::string & path, const MoleculeTable & t)
         line += '\n';
         out << line;
       }
-    });
+    },
+    gzipLevel);
 }
 
 void WriteXeniumExperiment(const std::string & path, double pixelSizeUm)

@@ -1,6 +1,7 @@
 #include "ssHistologySource.h"
 #include "ssIOTestUtilities.h"
 #include "ssImageIO.h"
+#include "ssStreamingRGBDownsampler.h"
 
 #include "ssError.h"
 #include "ssFiles.h"
@@ -8,6 +9,7 @@
 #include "itkImageFileReader.h"
 #include "itkImageFileWriter.h"
 #include "itkImageIOFactory.h"
+#include "itkImageRegionConstIteratorWithIndex.h"
 #include "itkObjectFactoryBase.h"
 #include "itkRGBAPixel.h"
 
@@ -170,6 +172,127 @@ TEST(ImageIO, DownsampleAveragesAreasAndKeepsGeometry)
   }
   EXPECT_DOUBLE_EQ(ss::ScaleToFit(ramp->GetLargestPossibleRegion().GetSize(), 2000), 1.0);
   EXPECT_DOUBLE_EQ(ss::ScaleToFit(ramp->GetLargestPossibleRegion().GetSize(), 600), 0.6);
+}
+
+namespace
+{
+/** Rows [y0, y0 + rows) of `image` as row-major RGB bytes, as a renderer gives them. */
+void CopyRows(const ss::RGBImageType * image, std::int64_t y0, std::uint32_t rows, std::uint8_t * rgb)
+{
+  const auto width = image->GetLargestPossibleRegion().GetSize(0);
+  for (std::uint32_t r = 0; r < rows; ++r)
+  {
+    for (itk::SizeValueType x = 0; x < width; ++x)
+    {
+      const auto v = image->GetPixel(Index(static_cast<int>(x), static_cast<int>(y0 + r)));
+      for (unsigned c = 0; c < 3; ++c)
+      {
+        *rgb++ = v[c];
+      }
+    }
+  }
+}
+
+void ExpectSameImage(const ss::RGBImageType * a, const ss::RGBImageType * b, const std::string & what)
+{
+  ASSERT_EQ(a->GetLargestPossibleRegion(), b->GetLargestPossibleRegion()) << what;
+  EXPECT_EQ(a->GetSpacing(), b->GetSpacing()) << what;
+  EXPECT_EQ(a->GetOrigin(), b->GetOrigin()) << what;
+  EXPECT_EQ(a->GetDirection(), b->GetDirection()) << what;
+  std::size_t differing = 0;
+  for (itk::ImageRegionConstIteratorWithIndex<ss::RGBImageType> it(a, a->GetLargestPossibleRegion()); !it.IsAtEnd();
+       ++it)
+  {
+    differing += it.Get() != b->GetPixel(it.GetIndex());
+  }
+  EXPECT_EQ(differing, 0u) << what;
+}
+} // namespace
+
+TEST(StreamingRGBDownsampler, SameImageAsDownsampleRGBWhateverTheBands)
+{
+  // Noise on ramps, so a misplaced block or a rounding slip changes pixels; a flipped,
+  // offset frame, so the geometry is checked too.
+  std::uint32_t state = 12345;
+  auto image = MakeImage<ss::RGBPixelType>(437,
+                                           301,
+                                           [&state](int x, int y)
+                                           {
+                                             state = state * 1664525u + 1013904223u;
+                                             ss::RGBPixelType p;
+                                             p[0] = static_cast<unsigned char>((x * 255) / 436);
+                                             p[1] = static_cast<unsigned char>((y * 255) / 300);
+                                             p[2] = static_cast<unsigned char>(state >> 24);
+                                             return p;
+                                           });
+  ss::RGBImageType::SpacingType spacing;
+  spacing[0] = 0.5;
+  spacing[1] = 0.5;
+  image->SetSpacing(spacing);
+  ss::RGBImageType::PointType origin;
+  origin[0] = -12.5;
+  origin[1] = 40;
+  image->SetOrigin(origin);
+  ss::DirectionType flip;
+  flip.SetIdentity();
+  flip(1, 1) = -1;
+  image->SetDirection(flip);
+  const auto grid = ss::GridGeometry::FromImage(image);
+
+  for (const double scale : { 1.0, 0.7, 0.5, 0.3, 0.25, 0.046 })
+  {
+    const auto expected = ss::DownsampleRGB(image, scale);
+    for (const std::uint32_t band : { 1u, 7u, 64u, 301u })
+    {
+      ss::StreamingRGBDownsampler downsampler(grid, scale);
+      std::vector<std::uint8_t> rgb;
+      for (std::int64_t y = 0; y < 301; y += band)
+      {
+        const auto rows = static_cast<std::uint32_t>(std::min<std::int64_t>(band, 301 - y));
+        rgb.resize(437u * rows * 3);
+        CopyRows(image, y, rows, rgb.data());
+        downsampler.AddRows(y, rows, rgb.data());
+      }
+      EXPECT_EQ(downsampler.GetNumberOfRowsAdded(), 301);
+      ExpectSameImage(
+        downsampler.GetOutput(), expected, "scale " + std::to_string(scale) + ", bands of " + std::to_string(band));
+    }
+  }
+}
+
+TEST(StreamingRGBDownsampler, TeeFeedsEveryDownsamplerAndRefusesPartialRows)
+{
+  const auto image = ss::test::MakeRamp(200, 90, 0.5);
+  const auto grid = ss::GridGeometry::FromImage(image);
+  ss::StreamingRGBDownsampler half(grid, 0.5);
+  ss::StreamingRGBDownsampler tenth(grid, 0.1);
+  std::size_t calls = 0;
+  const ss::RGBRegionRenderer render =
+    [&](std::int64_t, std::int64_t y0, std::uint32_t, std::uint32_t rows, std::uint8_t * rgb)
+  {
+    ++calls;
+    CopyRows(image, y0, rows, rgb);
+  };
+  const auto tee = ss::StreamingRGBDownsampler::Tee(render, { &half, &tenth });
+  EXPECT_THROW(half.GetOutput(), std::logic_error); // nothing added yet
+  std::vector<std::uint8_t> rgb(200 * 32 * 3);
+  for (std::int64_t y = 0; y < 90; y += 32)
+  {
+    const auto rows = static_cast<std::uint32_t>(std::min<std::int64_t>(32, 90 - y));
+    tee(0, y, 200, rows, rgb.data());
+  }
+  EXPECT_EQ(calls, 3u);
+  ExpectSameImage(half.GetOutput(), ss::DownsampleRGB(image, 0.5), "half");
+  ExpectSameImage(tenth.GetOutput(), ss::DownsampleRGB(image, 0.1), "tenth");
+
+  ss::StreamingRGBDownsampler other(grid, 0.5);
+  const auto partial = ss::StreamingRGBDownsampler::Tee(render, { &other });
+  EXPECT_THROW(partial(10, 0, 190, 4, rgb.data()), std::invalid_argument); // not whole rows
+  EXPECT_THROW(other.AddRows(8, 4, rgb.data()), std::invalid_argument);    // rows 0..7 missing
+  EXPECT_THROW(other.AddRows(0, 91, rgb.data()), std::invalid_argument);   // beyond the image
+  EXPECT_THROW(ss::StreamingRGBDownsampler(grid, 0), std::invalid_argument);
+  EXPECT_THROW(ss::StreamingRGBDownsampler(grid, 1.5), std::invalid_argument);
+  EXPECT_THROW(ss::StreamingRGBDownsampler(grid, 0.001), std::invalid_argument); // smaller than one block
 }
 
 TEST(HistologySource, RGBPNGNeedsMicronsPerPixel)

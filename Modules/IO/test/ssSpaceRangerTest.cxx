@@ -5,6 +5,8 @@
 #include "ssError.h"
 #include "ssFiles.h"
 #include "ssHistologySource.h"
+#include "ssImageIO.h"
+#include "ssStreamingRGBDownsampler.h"
 #include "ssTextTable.h"
 
 #include <gtest/gtest.h>
@@ -395,4 +397,61 @@ TEST(SpaceRanger, WriterRefusesFramesItCannotExpress)
   ds = ss::test::MakeVisiumLike(2, 3, 1.0);
   const auto wrongSpacing = ss::test::MakeRamp(800, 600, 0.25);
   SS_EXPECT_INPUT_ERROR(ss::WriteSpaceRangerOuts(dir, ds, wrongSpacing), "differs from the dataset's frame");
+}
+
+TEST(SpaceRanger, ImagesMadeBeforehandWriteTheSameFolder)
+{
+  // A slide too large to hold gets its hires/lowres images from StreamingRGBDownsampler; the
+  // folder must be the one WriteSpaceRangerOuts writes from the whole image.
+  const std::string dir = ss::test::TestDirectory();
+  const ss::SpotDataset ds = ss::test::MakeVisiumLike(4, 5, 0.5);
+  const auto image = ss::test::MakeRamp(2600, 2200, 0.5);
+  ss::SpaceRangerWriteOptions options;
+  options.positionsVersion = 1;
+  ss::WriteSpaceRangerOuts(dir + "/whole", ds, image, options);
+
+  const auto grid = ss::GridGeometry::FromImage(image);
+  ss::SpaceRangerImages images;
+  images.hiresScale = ss::ScaleToFit(grid.size, options.hiresMaxSize);
+  images.lowresScale = ss::ScaleToFit(grid.size, options.lowresMaxSize);
+  ss::StreamingRGBDownsampler hires(grid, images.hiresScale);
+  ss::StreamingRGBDownsampler lowres(grid, images.lowresScale);
+  std::vector<std::uint8_t> rgb(2600 * 3);
+  for (std::int64_t y = 0; y < 2200; ++y)
+  {
+    ss::IndexType i;
+    i[1] = y;
+    for (i[0] = 0; i[0] < 2600; ++i[0])
+    {
+      for (unsigned c = 0; c < 3; ++c)
+      {
+        rgb[static_cast<std::size_t>(i[0]) * 3 + c] = image->GetPixel(i)[c];
+      }
+    }
+    hires.AddRows(y, 1, rgb.data());
+    lowres.AddRows(y, 1, rgb.data());
+  }
+  images.hires = hires.GetOutput();
+  images.lowres = lowres.GetOutput();
+  ss::WriteSpaceRangerOuts(dir + "/streamed", ds, images, options);
+  for (const char * file : { "spatial/tissue_positions_list.csv",
+                             "spatial/scalefactors_json.json",
+                             "spatial/tissue_hires_image.png",
+                             "spatial/tissue_lowres_image.png" })
+  {
+    EXPECT_EQ(ss::ReadWholeFile(dir + "/streamed/" + file), ss::ReadWholeFile(dir + "/whole/" + file)) << file;
+  }
+  const auto read = ss::ReadSpaceRangerOuts(dir + "/streamed");
+  ExpectSameCounts(read, ds);
+  EXPECT_DOUBLE_EQ(read.frame.GetHiresScale(), 2000.0 / 2600.0);
+
+  // Without images: no PNGs and no image scale factors; bad scales and a full-res request are refused.
+  ss::WriteSpaceRangerOuts(dir + "/bare", ds, ss::SpaceRangerImages{}, options);
+  EXPECT_FALSE(ss::FileExists(dir + "/bare/spatial/tissue_hires_image.png"));
+  EXPECT_EQ(ss::ReadJSONFile(dir + "/bare/spatial/scalefactors_json.json").count("tissue_hires_scalef"), 0u);
+  images.hiresScale = 0;
+  EXPECT_THROW(ss::WriteSpaceRangerOuts(dir + "/bad", ds, images, options), std::invalid_argument);
+  images.hiresScale = 0.5;
+  options.writeFullResImage = true;
+  EXPECT_THROW(ss::WriteSpaceRangerOuts(dir + "/bad", ds, images, options), std::invalid_argument);
 }

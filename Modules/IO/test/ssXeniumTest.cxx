@@ -114,6 +114,29 @@ TEST(Xenium, TranscriptsRoundTrip)
   EXPECT_EQ(ss::ReadXeniumTranscripts(path, 25).Size(), high);
 }
 
+TEST(Xenium, TranscriptsCompressionLevel)
+{
+  const std::string dir = ss::test::TestDirectory();
+  ss::MoleculeTable t;
+  t.genes = { "ERBB2", "ESR1", "KRT8" };
+  for (int i = 0; i < 20000; ++i)
+  {
+    t.Add(0.25f * static_cast<float>(i % 977), 0.5f * static_cast<float>(i / 977), i % 3);
+  }
+  ss::WriteXeniumTranscripts(dir + "/fast.csv.gz", t, 1);
+  ss::WriteXeniumTranscripts(dir + "/small.csv.gz", t, 9);
+  for (const char * name : { "/fast.csv.gz", "/small.csv.gz" })
+  {
+    const auto r = ss::ReadXeniumTranscripts(dir + name, 0);
+    EXPECT_EQ(r.x, t.x) << name;
+    EXPECT_EQ(r.y, t.y) << name;
+  }
+  EXPECT_GT(boost::filesystem::file_size(dir + "/fast.csv.gz"), boost::filesystem::file_size(dir + "/small.csv.gz"));
+  EXPECT_THROW(ss::WriteXeniumTranscripts(dir + "/bad.csv.gz", t, 0), std::invalid_argument);
+  EXPECT_THROW(ss::WriteXeniumTranscripts(dir + "/bad.csv.gz", t, 10), std::invalid_argument);
+  EXPECT_FALSE(ss::FileExists(dir + "/bad.csv.gz"));
+}
+
 TEST(Xenium, ExperimentFile)
 {
   const std::string dir = ss::test::TestDirectory();

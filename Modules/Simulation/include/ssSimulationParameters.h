@@ -126,6 +126,12 @@ struct SuperSpotSimulation_EXPORT SimulationParameters
   std::size_t NumberOfCellTypes() const { return cellTypes.size(); }
   std::size_t NumberOfDomains() const { return domains.size(); }
 
+  /** Keeps only the cell types named (matched without regard to case; the order of
+   * `cellTypes` is kept), with their weights in every domain. Domains left with none of them
+   * are removed, with a warning naming them. Unknown or repeated names, an empty list, and a
+   * selection no domain holds throw InputError naming `source`. */
+  void SelectCellTypes(const std::vector<std::string> & names, const std::string & source = "cellTypes");
+
   /** Throws InputError (file = `source`, field = the parameter's JSON path) on the first
    * value out of range or inconsistent, saying which range is allowed. */
   void Validate(const std::string & source = "simulation parameters") const;

@@ -2,7 +2,10 @@
 
 #include "ssError.h"
 #include "ssFiles.h"
+#include "ssProgress.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <set>
 #include <sstream>
@@ -532,6 +535,87 @@ SimulationParameters SimulationParameters::FromJSON(const nlohmann::json & json,
   top.Finish();
   p.Validate(source);
   return p;
+}
+
+void SimulationParameters::SelectCellTypes(const std::vector<std::string> & names, const std::string & source)
+{
+  auto lower = [](std::string text)
+  {
+    std::transform(
+      text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+  };
+  std::string known;
+  for (const auto & t : cellTypes)
+  {
+    known += (known.empty() ? "" : ", ") + t.name;
+  }
+  if (names.empty())
+  {
+    SS_INPUT_ERROR(source, "cellTypes", "no cell type chosen", "name some of: " + known);
+  }
+  std::vector<bool> chosen(cellTypes.size(), false);
+  for (const auto & name : names)
+  {
+    const auto it = std::find_if(
+      cellTypes.begin(), cellTypes.end(), [&](const CellTypeParameters & t) { return lower(t.name) == lower(name); });
+    if (it == cellTypes.end())
+    {
+      SS_INPUT_ERROR(source, "cellTypes", "\"" + name + "\" is not a cell type", "name some of: " + known);
+    }
+    auto slot = chosen.begin() + (it - cellTypes.begin());
+    if (*slot)
+    {
+      SS_INPUT_ERROR(source, "cellTypes", "\"" + name + "\" is named twice", "name each cell type once");
+    }
+    *slot = true;
+  }
+
+  std::vector<CellTypeParameters> keptTypes;
+  for (std::size_t t = 0; t < cellTypes.size(); ++t)
+  {
+    if (chosen[t])
+    {
+      keptTypes.push_back(cellTypes[t]);
+    }
+  }
+  std::vector<DomainParameters> keptDomains;
+  std::string dropped;
+  for (auto d : domains)
+  {
+    std::vector<double> weights;
+    double sum = 0;
+    for (std::size_t t = 0; t < cellTypes.size() && t < d.cellTypeWeights.size(); ++t)
+    {
+      if (chosen[t])
+      {
+        weights.push_back(d.cellTypeWeights[t]);
+        sum += d.cellTypeWeights[t];
+      }
+    }
+    if (sum > 0)
+    {
+      d.cellTypeWeights = std::move(weights);
+      keptDomains.push_back(std::move(d));
+    }
+    else
+    {
+      dropped += (dropped.empty() ? "" : ", ") + d.name;
+    }
+  }
+  if (keptDomains.empty())
+  {
+    SS_INPUT_ERROR(source,
+                   "cellTypes",
+                   "no domain holds any of the cell types chosen",
+                   "choose cell types that some domain has a weight for");
+  }
+  if (!dropped.empty())
+  {
+    LogWarning(source + ": the domains " + dropped + " hold none of the chosen cell types and are left out");
+  }
+  cellTypes = std::move(keptTypes);
+  domains = std::move(keptDomains);
 }
 
 SimulationParameters SimulationParameters::ReadJSONFile(const std::string & path)

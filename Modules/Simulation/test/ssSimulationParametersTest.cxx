@@ -142,3 +142,37 @@ TEST(SimulationParameters, ValidationCatchesInconsistentValues)
   EXPECT_EQ(field([](auto & p) { p.widthUm = 6500; }), "");
   EXPECT_EQ(field([](auto & p) { p.widthUm = 6500.5; }), "widthUm");
 }
+
+TEST(SimulationParameters, SelectCellTypesKeepsTheirWeightsAndDropsEmptyDomains)
+{
+  ss::SimulationParameters p;
+  p.SelectCellTypes({ "lymphocyte", "Tumour" });
+  ASSERT_EQ(p.cellTypes.size(), 2u);
+  EXPECT_EQ(p.cellTypes[0].name, "Tumour"); // the parameters' order, not the list's
+  EXPECT_EQ(p.cellTypes[1].name, "Lymphocyte");
+  ASSERT_EQ(p.domains.size(), 4u); // Fat has a few lymphocytes
+  EXPECT_EQ(p.domains[2].name, "Immune");
+  EXPECT_EQ(p.domains[2].cellTypeWeights, (std::vector<double>{ 0.04, 0.75 }));
+  EXPECT_EQ(p.domains[3].cellTypeWeights, (std::vector<double>{ 0.0, 0.03 }));
+  EXPECT_NO_THROW(p.Validate());
+
+  ss::SimulationParameters fat;
+  fat.SelectCellTypes({ "Adipocyte" });
+  ASSERT_EQ(fat.domains.size(), 1u);
+  EXPECT_EQ(fat.domains[0].name, "Fat");
+  EXPECT_NO_THROW(fat.Validate());
+
+  auto fieldOf = [](const std::vector<std::string> & names)
+  {
+    ss::SimulationParameters q;
+    return FieldOfError([&] { q.SelectCellTypes(names, "--cellTypes"); });
+  };
+  EXPECT_EQ(fieldOf({ "Neuron" }), "cellTypes");
+  EXPECT_EQ(fieldOf({ "Tumour", "tumour" }), "cellTypes");
+  EXPECT_EQ(fieldOf({}), "cellTypes");
+  ss::SimulationParameters none;
+  none.domains.resize(1);
+  none.domains[0].name = "OnlyTumour";
+  none.domains[0].cellTypeWeights = { 1, 0, 0, 0, 0, 0 };
+  EXPECT_THROW(none.SelectCellTypes({ "Fibroblast" }), ss::InputError);
+}

@@ -1,11 +1,30 @@
 #ifndef ssSimulationTestUtilities_h
 #define ssSimulationTestUtilities_h
 
+#include "ssError.h"
 #include "ssTissueSimulator.h"
+
+#include <gtest/gtest.h>
 
 #include <cmath>
 #include <memory>
+#include <string>
 #include <vector>
+
+/** Expects `statement` to throw ss::InputError whose message contains `text`. */
+#define SS_EXPECT_INPUT_ERROR(statement, text)                                                                         \
+  do                                                                                                                   \
+  {                                                                                                                    \
+    try                                                                                                                \
+    {                                                                                                                  \
+      statement;                                                                                                       \
+      ADD_FAILURE() << "expected ss::InputError containing '" << (text) << "'";                                        \
+    }                                                                                                                  \
+    catch (const ::ss::InputError & e)                                                                                 \
+    {                                                                                                                  \
+      EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();                                      \
+    }                                                                                                                  \
+  } while (false)
 
 namespace sstest
 {
