@@ -70,6 +70,67 @@ struct SuperSpotIO_EXPORT SlideInputs
 /** The default of SlideInputs::minQV: other values are refused with inputs other than Xenium. */
 constexpr double DefaultMinQV = 20;
 
+/** SlideInputs from the parameters a CLI module's generated parser filled (<Name>Parameters):
+ * any struct whose XML declares the shared slide flags with these names — visium, stCounts,
+ * stSpots, xenium, merscope, spots, image, inputVolume, imageLevel, alignment,
+ * micronsPerPixel, spotDiameterUm, minQV — so every module spells them the same way. */
+template<typename TParameters>
+SlideInputs SlideInputsFromParameters(const TParameters & p)
+{
+  SlideInputs in;
+  in.visiumOuts = p.visium;
+  in.stCounts = p.stCounts;
+  in.stSpots = p.stSpots;
+  in.xeniumDir = p.xenium;
+  in.merscopeTranscripts = p.merscope;
+  in.spotTable = p.spots;
+  in.fullResImage = p.image;
+  in.inputVolume = p.inputVolume;
+  in.imageLevel = p.imageLevel;
+  in.alignment = p.alignment;
+  in.micronsPerPixel = p.micronsPerPixel;
+  in.spotDiameterUm = p.spotDiameterUm;
+  in.minQV = p.minQV;
+  return in;
+}
+
+/** The per-slide flags given once per slide (multiple="true"), for commands that read several
+ * slides: the k-th slide is made of the k-th value of every flag given. */
+struct SuperSpotIO_EXPORT SlideInputLists
+{
+  std::vector<std::string> visium, stCounts, stSpots, xenium, merscope, spots, image, alignment;
+};
+
+/** Splits `lists` into slides: N = the most values any flag has; every flag given must be given
+ * N times (InputError naming it otherwise). Each slide also takes `shared`'s other settings
+ * (imageLevel, micronsPerPixel, spotDiameterUm, minQV, and inputVolume, which Slicer passes
+ * once: only with a single slide). No flag at all gives one slide of `shared` (LoadSlide then
+ * says what is missing). */
+SuperSpotIO_EXPORT std::vector<SlideInputs> SplitSlideInputs(const SlideInputLists & lists, const SlideInputs & shared);
+
+/** SplitSlideInputs of a module's parameters whose per-slide flags are lists (see
+ * SlideInputsFromParameters for the names). */
+template<typename TParameters>
+std::vector<SlideInputs> SlideInputsListFromParameters(const TParameters & p)
+{
+  SlideInputLists lists;
+  lists.visium = p.visium;
+  lists.stCounts = p.stCounts;
+  lists.stSpots = p.stSpots;
+  lists.xenium = p.xenium;
+  lists.merscope = p.merscope;
+  lists.spots = p.spots;
+  lists.image = p.image;
+  lists.alignment = p.alignment;
+  SlideInputs shared;
+  shared.inputVolume = p.inputVolume;
+  shared.imageLevel = p.imageLevel;
+  shared.micronsPerPixel = p.micronsPerPixel;
+  shared.spotDiameterUm = p.spotDiameterUm;
+  shared.minQV = p.minQV;
+  return SplitSlideInputs(lists, shared);
+}
+
 /** \struct LoadedSlide
  * \brief A slide read by LoadSlide: its data in µm and its H&E with µm geometry.
  *

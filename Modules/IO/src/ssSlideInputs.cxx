@@ -459,6 +459,58 @@ std::string SlideInputs::Kind() const
                              : "st";
 }
 
+std::vector<SlideInputs> SplitSlideInputs(const SlideInputLists & lists, const SlideInputs & shared)
+{
+  const std::vector<std::pair<const char *, const std::vector<std::string> *>> flags{
+    { "--visium", &lists.visium }, { "--stCounts", &lists.stCounts },  { "--stSpots", &lists.stSpots },
+    { "--xenium", &lists.xenium }, { "--merscope", &lists.merscope },  { "--spots", &lists.spots },
+    { "--image", &lists.image },   { "--alignment", &lists.alignment }
+  };
+  std::size_t n = 0;
+  const char * most = nullptr;
+  for (const auto & [flag, values] : flags)
+  {
+    if (values->size() > n)
+    {
+      n = values->size();
+      most = flag;
+    }
+  }
+  for (const auto & [flag, values] : flags)
+  {
+    if (!values->empty() && values->size() != n)
+    {
+      SS_INPUT_ERROR(CommandLine,
+                     flag,
+                     "given " + std::to_string(values->size()) + " time(s) but " + most + " " + std::to_string(n) +
+                       " times; the k-th slide is made of the k-th value of every flag",
+                     "give " + std::string(flag) + " once per slide, in the same order as " + most);
+    }
+  }
+  if (n > 1 && !shared.inputVolume.empty())
+  {
+    SS_INPUT_ERROR(CommandLine,
+                   "--inputVolume",
+                   "is one image, and " + std::to_string(n) + " slides were given",
+                   "give each slide's H&E with --image instead");
+  }
+  std::vector<SlideInputs> slides(std::max<std::size_t>(n, 1), shared);
+  for (std::size_t k = 0; k < n; ++k)
+  {
+    auto value = [k](const std::vector<std::string> & v) { return v.empty() ? std::string() : v[k]; };
+    SlideInputs & s = slides[k];
+    s.visiumOuts = value(lists.visium);
+    s.stCounts = value(lists.stCounts);
+    s.stSpots = value(lists.stSpots);
+    s.xeniumDir = value(lists.xenium);
+    s.merscopeTranscripts = value(lists.merscope);
+    s.spotTable = value(lists.spots);
+    s.fullResImage = value(lists.image);
+    s.alignment = value(lists.alignment);
+  }
+  return slides;
+}
+
 BoundingBox LoadedSlide::DataBoundsUm() const
 {
   if (spots)

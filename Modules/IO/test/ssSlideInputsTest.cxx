@@ -98,6 +98,35 @@ TEST(SlideInputs, ExactlyOneInputKind)
   EXPECT_EQ(in.ImagePath(), "v.nrrd");
 }
 
+TEST(SlideInputs, SeveralSlidesFromFlagLists)
+{
+  ss::SlideInputLists lists;
+  lists.stCounts = { "C2/counts.tsv.gz", "C3/counts.tsv.gz" };
+  lists.stSpots = { "C2/spots.tsv", "C3/spots.tsv" };
+  lists.image = { "C2/he.jpg", "C3/he.jpg" };
+  ss::SlideInputs shared;
+  shared.micronsPerPixel = 0.7;
+  const std::vector<ss::SlideInputs> slides = ss::SplitSlideInputs(lists, shared);
+  ASSERT_EQ(slides.size(), 2u);
+  EXPECT_EQ(slides[1].stCounts, "C3/counts.tsv.gz");
+  EXPECT_EQ(slides[1].stSpots, "C3/spots.tsv");
+  EXPECT_EQ(slides[1].fullResImage, "C3/he.jpg");
+  EXPECT_EQ(slides[0].fullResImage, "C2/he.jpg");
+  EXPECT_EQ(slides[0].micronsPerPixel, 0.7);
+  EXPECT_EQ(slides[1].Kind(), "st");
+
+  lists.image.pop_back();
+  SS_EXPECT_INPUT_ERROR(ss::SplitSlideInputs(lists, shared),
+                        "--image: given 1 time(s) but --stCounts 2 times; the k-th slide is made of the k-th value");
+  lists.image.clear();
+  shared.inputVolume = "he.nrrd";
+  SS_EXPECT_INPUT_ERROR(ss::SplitSlideInputs(lists, shared), "--inputVolume: is one image, and 2 slides were given");
+  // No slide flag: one slide, which says itself what is missing.
+  const auto none = ss::SplitSlideInputs({}, shared);
+  ASSERT_EQ(none.size(), 1u);
+  SS_EXPECT_INPUT_ERROR(none[0].Kind(), "no slide given");
+}
+
 TEST(SlideInputs, ConflictingFlagsAreRefusedBeforeReading)
 {
   // None of these files exist: each combination must be refused before anything is read.
