@@ -39,7 +39,8 @@ namespace ss
  *    pixel size; an image needs the alignment and the alignment an image.
  *  - MERSCOPE: `--alignment` (Vizgen's images/micron_to_mosaic_pixel_transform.csv, µm ->
  *    image px); `--image` needs it; `--inputVolume` may use its own geometry instead.
- *  - spot table: --micronsPerPixel, else the image's own µm geometry.
+ *  - spot table: --micronsPerPixel, else --inputVolume's geometry, else (with --image) the
+ *    table's own x_px,y_px <-> x_um,y_um when it has both, else the image file's µm geometry.
  * The image's own spacing is used only where said: `--image` through HistologySource's rules
  * (NRRD/MetaImage spacing read as µm); `--inputVolume` as Slicer's mm (× 1000 to µm; a spacing
  * of exactly 1, Slicer's default for an uncalibrated image, is refused).

@@ -56,6 +56,10 @@ struct SuperSpotIO_EXPORT SpotTableReadOptions
  * Every such choice is in notes. Counts must be raw integers (SpotDataset::Validate). */
 SuperSpotIO_EXPORT SpotDataset ReadSpotTable(const std::string & path, const SpotTableReadOptions & options = {});
 
+/** True when the table's header has both x_px,y_px and x_um,y_um, so that the table itself
+ * says how its image's pixels map to µm (ReadSpotTable fits that map when given no frame). */
+SuperSpotIO_EXPORT bool SpotTableHasPixelGeometry(const std::string & path);
+
 /** Writes `dataset` as a spot table: id, x_px, y_px, x_um, y_um, then in_tissue, array_col,
  * array_row where the dataset has them, then (withCounts) one column per gene. Gzipped when
  * `path` ends in .gz; written atomically. Numbers are written exactly (shortest round trip). */

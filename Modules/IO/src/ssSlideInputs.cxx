@@ -345,6 +345,13 @@ void LoadSpotTable(const SlideInputs & in, LoadedSlide & slide)
     {
       o.frame = SlicerVolumeFrame(path, slide.notes);
     }
+    if (!o.frame && SpotTableHasPixelGeometry(in.spotTable))
+    {
+      // The table says where its spots are in both pixels and µm: that places the image too.
+      o.frame = ReadSpotTable(in.spotTable, o).frame;
+      slide.notes.push_back(path + ": placed by the spot table's x_px,y_px and x_um,y_um (" +
+                            io::NumberText(o.frame->GetMicronsPerPixel()) + " µm per pixel)");
+    }
     slide.image = OpenImage(path, o.frame);
     o.frame = slide.image->GetFrame();
     slide.imagePath = path;

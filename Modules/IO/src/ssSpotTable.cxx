@@ -376,6 +376,23 @@ SpotDataset ReadSpotTable(const std::string & path, const SpotTableReadOptions &
   return ds;
 }
 
+bool SpotTableHasPixelGeometry(const std::string & path)
+{
+  DelimitedReader reader(path);
+  if (!reader.ReadHeader())
+  {
+    return false;
+  }
+  for (const char * column : { "x_um", "y_um", "x_px", "y_px" })
+  {
+    if (UniqueColumn(reader, column) < 0)
+    {
+      return false;
+    }
+  }
+  return true;
+}
+
 void WriteSpotTable(const std::string & path, const SpotDataset & dataset, bool withCounts)
 {
   dataset.Validate();

@@ -441,9 +441,27 @@ TEST(SlideInputs, SpotTableWithASlicerVolume)
   const ss::LoadedSlide given = ss::LoadSlide(in);
   EXPECT_NEAR(given.spots->spots.positionUm[5][0], 720.0, 1e-9);
 
+  // A table with both pixel and µm columns places a PNG (which carries no calibration) itself.
+  in.micronsPerPixel = 0;
+  in.inputVolume.clear();
+  in.fullResImage = dir + "/volume.png";
+  ss::WriteImageAtomically(he.GetPointer(), in.fullResImage);
+  SS_EXPECT_INPUT_ERROR(ss::LoadSlide(in), "carries no microscope calibration");
+  ss::WriteSpotTable(dir + "/both.csv", *slide.spots);
+  EXPECT_TRUE(ss::SpotTableHasPixelGeometry(dir + "/both.csv"));
+  EXPECT_FALSE(ss::SpotTableHasPixelGeometry(dir + "/spots.csv"));
+  in.spotTable = dir + "/both.csv";
+  const ss::LoadedSlide placed = ss::LoadSlide(in);
+  EXPECT_NEAR(placed.image->GetFrame().GetMicronsPerPixel(), 0.5, 1e-9);
+  EXPECT_NEAR(placed.image->GetFrame().GetOrigin()[0], 100, 1e-6);
+  EXPECT_TRUE(HasNote(placed.notes, "placed by the spot table's x_px,y_px and x_um,y_um"));
+  EXPECT_TRUE(ss::CheckSlideImage(placed).IsOk());
+  in.fullResImage.clear();
+
   // Slicer's default spacing, 1 mm: the µm per pixel is unknown.
   he->SetSpacing(itk::Vector<double, 2>(1.0));
   ss::WriteImageAtomically(he.GetPointer(), dir + "/volume.nrrd");
-  in.micronsPerPixel = 0;
+  in.inputVolume = dir + "/volume.nrrd";
+  in.spotTable = dir + "/spots.csv";
   SS_EXPECT_INPUT_ERROR(ss::LoadSlide(in), "--inputVolume spacing: is 1 mm, Slicer's default");
 }
