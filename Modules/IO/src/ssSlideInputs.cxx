@@ -348,7 +348,8 @@ void LoadSpotTable(const SlideInputs & in, LoadedSlide & slide)
     if (!o.frame && SpotTableHasPixelGeometry(in.spotTable))
     {
       // The table says where its spots are in both pixels and µm: that places the image too.
-      o.frame = ReadSpotTable(in.spotTable, o).frame;
+      slide.spots = ReadSpotTable(in.spotTable, o);
+      o.frame = slide.spots->frame;
       slide.notes.push_back(path + ": placed by the spot table's x_px,y_px and x_um,y_um (" +
                             io::NumberText(o.frame->GetMicronsPerPixel()) + " µm per pixel)");
     }
@@ -357,7 +358,10 @@ void LoadSpotTable(const SlideInputs & in, LoadedSlide & slide)
     slide.imagePath = path;
     slide.imageLevel = "full";
   }
-  slide.spots = ReadSpotTable(in.spotTable, o);
+  if (!slide.spots)
+  {
+    slide.spots = ReadSpotTable(in.spotTable, o);
+  }
 }
 
 std::string PercentText(double fraction)
