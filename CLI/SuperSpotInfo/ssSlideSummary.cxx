@@ -150,7 +150,10 @@ RGBImageType::Pointer DrawSlideOverlay(const LoadedSlide & slide, const RGBImage
   SpotDataset dots;
   dots.source = molecules.source;
   dots.spotDiameterUm = std::max(spacing[0], spacing[1]) / scale;
-  constexpr std::size_t maxDots = 100000;
+  // At most one dot per 8 picture pixels, so the image stays visible between them.
+  const SizeType size = overview->GetLargestPossibleRegion().GetSize();
+  const auto maxDots = std::max<std::size_t>(
+    1, static_cast<std::size_t>(scale * scale * static_cast<double>(size[0]) * static_cast<double>(size[1]) / 8));
   const std::size_t step = std::max<std::size_t>(1, (molecules.Size() + maxDots - 1) / maxDots);
   for (std::size_t m = 0; m < molecules.Size(); m += step)
   {

@@ -23,7 +23,7 @@ nlohmann::json DescribeSlide(const LoadedSlide & slide, const SlideImageCheck * 
 
 /** The overlay picture: `overview` (the slide's image, µm geometry) area-averaged to at most
  * `maxSize` px with every spot drawn at its true diameter (green in tissue, blue outside), or
- * for molecules up to 100,000 of them (an even sample) as one-pixel red dots. */
+ * for molecules an even sample of them, one per 8 picture pixels at most, as one-pixel red dots. */
 RGBImageType::Pointer DrawSlideOverlay(const LoadedSlide & slide, const RGBImageType * overview, unsigned int maxSize);
 
 /** What SuperSpotInfo writes besides printing the summary; "" = not wanted. */
