@@ -5,10 +5,12 @@
 #include "ssHistologySource.h"
 #include "ssLegacyST.h"
 #include "ssSpaceRanger.h"
+#include "ssSpotOverlay.h"
 #include "ssSpotTable.h"
 #include "ssTextTable.h"
 
 #include "itkImageFileReader.h"
+#include "itkImageRegionConstIterator.h"
 
 #include <gtest/gtest.h>
 
@@ -197,7 +199,19 @@ TEST(SuperSpotInfo, VizgenMini)
   EXPECT_GE(j["check"]["fractionMoleculesInside"].get<double>(), 0.999);
   EXPECT_EQ(j["check"]["problem"], "none");
   const auto overlay = ReadPNG(dir + "/overlay.png");
-  EXPECT_EQ(overlay->GetLargestPossibleRegion().GetSize()[0], 500u);
+  const ss::SizeType size = overlay->GetLargestPossibleRegion().GetSize();
+  EXPECT_EQ(size[0], 500u);
+  // Red molecule dots, at most one per 8 picture pixels, and the grey DAPI between them.
+  std::size_t red = 0, grey = 0;
+  for (itk::ImageRegionConstIterator<ss::RGBImageType> it(overlay, overlay->GetLargestPossibleRegion()); !it.IsAtEnd();
+       ++it)
+  {
+    red += it.Get() == ss::MakeRGB(255, 40, 40) ? 1 : 0;
+    grey += it.Get()[0] == it.Get()[1] && it.Get()[1] == it.Get()[2] ? 1 : 0;
+  }
+  EXPECT_GT(red, size[0] * size[1] / 40);
+  EXPECT_LE(red, size[0] * size[1] / 8);
+  EXPECT_EQ(red + grey, size[0] * size[1]);
 }
 
 TEST(SuperSpotInfo, BadInputsGiveOneLineAndExitOne)
