@@ -207,7 +207,14 @@ void CheckCombination(const SlideInputs & in, const std::string & kind)
                    "a MERSCOPE image needs the transform that places it in the transcripts' µm",
                    "pass --alignment images/micron_to_mosaic_pixel_transform.csv from the MERSCOPE output");
   }
-  if (kind == "merscope" && in.alignment.size() && !hasImage)
+  if (kind == "visium" && level == "full" && !hasImage)
+  {
+    SS_INPUT_ERROR(CommandLine,
+                   "--imageLevel",
+                   "full needs the full-resolution H&E, and no --image was given",
+                   "pass the H&E Space Ranger was run with as --image, or use --imageLevel auto");
+  }
+  if (kind == "merscope" && !in.alignment.empty() && !hasImage)
   {
     SS_INPUT_ERROR(CommandLine,
                    "--image",
@@ -216,13 +223,10 @@ void CheckCombination(const SlideInputs & in, const std::string & kind)
   }
 }
 
-std::shared_ptr<HistologySource> OpenImage(const std::string & path,
-                                           const std::optional<CoordinateFrame> & frame,
-                                           double micronsPerPixel = 0)
+std::shared_ptr<HistologySource> OpenImage(const std::string & path, const std::optional<CoordinateFrame> & frame)
 {
   HistologyOptions o;
   o.frame = frame;
-  o.micronsPerPixel = micronsPerPixel;
   return std::make_shared<HistologySource>(path, o);
 }
 
@@ -239,13 +243,6 @@ void LoadVisium(const SlideInputs & in, LoadedSlide & slide)
   if (!path.empty())
   {
     level = level == "auto" ? "full" : level;
-  }
-  else if (level == "full")
-  {
-    SS_INPUT_ERROR(CommandLine,
-                   "--imageLevel",
-                   "full needs the full-resolution H&E, and no --image was given",
-                   "pass the H&E Space Ranger was run with as --image, or use --imageLevel auto");
   }
   else
   {

@@ -147,6 +147,9 @@ TEST(SlideInputs, ConflictingFlagsAreRefusedBeforeReading)
   in.minQV = 30;
   SS_EXPECT_INPUT_ERROR(ss::LoadSlide(in), "--minQV: filters Xenium transcripts, and the input is visium");
   in = Visium("missing-outs");
+  in.imageLevel = "full";
+  SS_EXPECT_INPUT_ERROR(ss::LoadSlide(in), "--imageLevel: full needs the full-resolution H&E");
+  in = Visium("missing-outs");
   in.micronsPerPixel = -1;
   SS_EXPECT_INPUT_ERROR(ss::LoadSlide(in), "--micronsPerPixel: must be a positive number");
 
