@@ -45,6 +45,19 @@ SuperSpotCore_EXPORT bool IsDirectoryEmpty(const std::string & path);
  * `overwrite` (then the files in it are replaced one by one as they are written). */
 SuperSpotCore_EXPORT void PrepareOutputDirectory(const std::string & path, bool overwrite);
 
+/** Writes a whole folder atomically: `write` fills a temporary folder beside `path`
+ * (".NAME.tmp-<pid>-<n>", same file system), which then takes the name `path`, so a
+ * reader sees either the old folder or the complete new one, never a mixture. If `write`
+ * throws, the temporary folder is removed and `path` is untouched.
+ * `path` may be absent or an empty folder; a non-empty folder is refused (InputError)
+ * unless `overwrite`, and then it is replaced as a whole: its old files are removed, not
+ * merged (decide before calling whether that folder may go). An existing file is refused.
+ * The old folder is renamed aside just before the new one takes its place and removed
+ * after, so a crash between the two renames leaves it as ".NAME.old-<pid>-<n>". */
+SuperSpotCore_EXPORT void WriteDirectoryAtomically(const std::string & path,
+                                                   bool overwrite,
+                                                   const std::function<void(const std::string & temporaryFolder)> & write);
+
 } // namespace ss
 
 #endif

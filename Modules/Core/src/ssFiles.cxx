@@ -174,4 +174,80 @@ void PrepareOutputDirectory(const std::string & path, bool overwrite)
   CreateDirectories(path);
 }
 
+void WriteDirectoryAtomically(const std::string & path,
+                              bool overwrite,
+                              const std::function<void(const std::string &)> & write)
+{
+  if (FileExists(path))
+  {
+    SS_INPUT_ERROR(path, "output folder", "is an existing file", "choose a folder name");
+  }
+  const bool replacing = DirectoryExists(path) && !IsDirectoryEmpty(path);
+  if (replacing && !overwrite)
+  {
+    SS_INPUT_ERROR(path, "output folder", "exists and is not empty", "choose a new folder, or pass --overwrite to replace it");
+  }
+  // The temporary sits beside the target, so the final rename stays on one file system.
+  fs::path target(path);
+  if (target.filename() == "." || target.filename().empty())
+  {
+    target = target.parent_path(); // "out/" names the folder "out"
+  }
+  const std::string parent = target.parent_path().string();
+  if (!parent.empty())
+  {
+    CreateDirectories(parent);
+  }
+  const std::string tmp = TemporaryPathFor(target.string());
+  boost::system::error_code ec;
+  fs::create_directory(tmp, ec);
+  if (ec)
+  {
+    SS_INPUT_ERROR(path, "output folder", "cannot create a folder beside it: " + ec.message(), "choose a writable location");
+  }
+  try
+  {
+    write(tmp);
+  }
+  catch (...)
+  {
+    fs::remove_all(tmp, ec);
+    throw;
+  }
+  std::string aside;
+  if (DirectoryExists(target.string()))
+  {
+    if (replacing)
+    {
+      aside = TemporaryPathFor(target.string());
+      aside.replace(aside.find(".tmp-"), 5, ".old-");
+      fs::rename(target, aside, ec);
+    }
+    else
+    {
+      fs::remove(target, ec); // empty: rename(2) could replace it, but Boost's rename may not
+    }
+    if (ec)
+    {
+      fs::remove_all(tmp, ec);
+      SS_INPUT_ERROR(path, "output folder", "cannot replace it: " + ec.message(), "check the folder's permissions");
+    }
+  }
+  fs::rename(tmp, target, ec);
+  if (ec)
+  {
+    const std::string message = ec.message();
+    if (!aside.empty())
+    {
+      fs::rename(aside, target, ec); // put the old folder back
+    }
+    fs::remove_all(tmp, ec);
+    SS_INPUT_ERROR(path, "output folder", "cannot move the new folder into place: " + message, "check the folder's permissions");
+  }
+  if (!aside.empty())
+  {
+    fs::remove_all(aside, ec);
+  }
+}
+
 } // namespace ss

@@ -93,6 +93,18 @@ std::string FirstFew(const std::vector<std::string> & items, std::size_t n)
   return s;
 }
 
+float CountField(const DelimitedReader & reader, int column)
+{
+  const std::string_view f = reader.Fields()[static_cast<std::size_t>(column)];
+  long long v = 0;
+  const auto r = std::from_chars(f.data(), f.data() + f.size(), v);
+  if (r.ec == std::errc() && r.ptr == f.data() + f.size())
+  {
+    return static_cast<float>(v);
+  }
+  return static_cast<float>(reader.Double(column));
+}
+
 std::vector<std::string> MakeNamesUnique(std::vector<std::string> & names, const std::vector<std::string> & ids)
 {
   std::unordered_map<std::string, std::size_t> count;

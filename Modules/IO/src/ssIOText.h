@@ -13,6 +13,8 @@
 
 namespace ss
 {
+class DelimitedReader;
+
 namespace io
 {
 
@@ -38,6 +40,11 @@ SuperSpotIO_EXPORT std::string FirstFew(const std::vector<std::string> & items, 
  * Returns the names that were duplicated, for a note. */
 SuperSpotIO_EXPORT std::vector<std::string> MakeNamesUnique(std::vector<std::string> & names,
                                                             const std::vector<std::string> & ids);
+
+/** A count field of the current row of `reader`: the fast path is a plain integer; anything
+ * else ("3.0", "NaN", "-1") goes through DelimitedReader::Double and SpotDataset::Validate
+ * judges it. */
+SuperSpotIO_EXPORT float CountField(const DelimitedReader & reader, int column);
 
 /** True if `text` ends with `suffix` (case-insensitive). */
 SuperSpotIO_EXPORT bool EndsWith(std::string_view text, std::string_view suffix);

@@ -6,7 +6,6 @@
 #include "ssProgress.h"
 #include "ssTextTable.h"
 
-#include <charconv>
 #include <cmath>
 #include <unordered_map>
 
@@ -29,18 +28,6 @@ std::string SpotId(long long x, long long y)
   return std::to_string(x) + "x" + std::to_string(y);
 }
 
-/** A count field; the fast path is a plain integer, anything else goes through the reader. */
-float CountValue(const DelimitedReader & reader, int column)
-{
-  const std::string_view f = reader.Fields()[static_cast<std::size_t>(column)];
-  long long v = 0;
-  const auto r = std::from_chars(f.data(), f.data() + f.size(), v);
-  if (r.ec == std::errc() && r.ptr == f.data() + f.size())
-  {
-    return static_cast<float>(v);
-  }
-  return static_cast<float>(reader.Double(column)); // e.g. "3.0" or "NaN": Validate judges it
-}
 } // namespace
 
 SpotDataset ReadLegacyST(const std::string & countsPath,
@@ -224,7 +211,7 @@ SpotDataset ReadLegacyST(const std::string & countsPath,
     entries.clear();
     for (std::size_t g = 0; g < nGenes; ++g)
     {
-      const float v = CountValue(reader, static_cast<int>(g + 1));
+      const float v = io::CountField(reader, static_cast<int>(g + 1));
       if (v != 0.0f)
       {
         entries.emplace_back(static_cast<std::int32_t>(g), v);
