@@ -307,52 +307,36 @@ public:
   }
 
 private:
+  template<typename T>
+  static std::vector<T> Leaves(const UnsArray & a)
+  {
+    std::vector<T> v;
+    v.reserve(a.leaves.size());
+    for (const auto * leaf : a.leaves)
+    {
+      v.push_back(leaf->get<T>());
+    }
+    return v;
+  }
+
   void UnsArrayValue(const std::string & object, const UnsArray & a)
   {
     switch (a.kind)
     {
       case UnsArray::Kind::Integer:
-      {
-        std::vector<std::int64_t> v;
-        for (const auto * leaf : a.leaves)
-        {
-          v.push_back(leaf->get<std::int64_t>());
-        }
-        Array(object, v.data(), a.shape);
+        Array(object, Leaves<std::int64_t>(a).data(), a.shape);
         return;
-      }
       case UnsArray::Kind::Float:
-      {
-        std::vector<double> v;
-        for (const auto * leaf : a.leaves)
-        {
-          v.push_back(leaf->get<double>());
-        }
-        Array(object, v.data(), a.shape);
+        Array(object, Leaves<double>(a).data(), a.shape);
         return;
-      }
       case UnsArray::Kind::Boolean:
-      {
-        std::vector<bool> v;
-        for (const auto * leaf : a.leaves)
-        {
-          v.push_back(leaf->get<bool>());
-        }
-        m_File.WriteBooleans(object, v, a.shape);
+        m_File.WriteBooleans(object, Leaves<bool>(a), a.shape);
         Encoding(object, "array", ArrayEncoding);
         return;
-      }
       case UnsArray::Kind::String:
-      {
-        std::vector<std::string> v;
-        for (const auto * leaf : a.leaves)
-        {
-          v.push_back(leaf->get<std::string>());
-        }
-        m_File.WriteUTF8Strings(object, v);
+        m_File.WriteUTF8Strings(object, Leaves<std::string>(a));
         Encoding(object, "string-array", ArrayEncoding);
         return;
-      }
     }
   }
 

@@ -17,6 +17,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <functional>
 #include <limits>
 
 namespace
@@ -31,21 +32,29 @@ constexpr double TopUm = 200;
 constexpr unsigned PanelSize = 120;
 constexpr unsigned Magnification = 3;
 
+/** An allocated w x h image of `um` µm pixels whose footprint starts at (x0, y0) µm. */
+template<typename TImage>
+typename TImage::Pointer Allocated(unsigned w, unsigned h, double um, double x0, double y0)
+{
+  auto image = TImage::New();
+  ss::RegionType region;
+  region.SetSize({ { w, h } });
+  image->SetRegions(region);
+  itk::Vector<double, 2> spacing;
+  spacing.Fill(um);
+  image->SetSpacing(spacing);
+  ss::PointType origin;
+  origin[0] = x0 + um / 2;
+  origin[1] = y0 + um / 2;
+  image->SetOrigin(origin);
+  image->Allocate();
+  return image;
+}
+
 ss::FloatImageType::Pointer MakeMap(const std::function<float(long x, long y)> & value)
 {
-  auto map = ss::FloatImageType::New();
-  ss::RegionType region;
-  region.SetSize({ { GridWidth, GridHeight } });
-  map->SetRegions(region);
-  itk::Vector<double, 2> spacing;
-  spacing.Fill(GridUm);
-  map->SetSpacing(spacing);
-  ss::PointType origin;
-  origin[0] = LeftUm + GridUm / 2;
-  origin[1] = TopUm + GridUm / 2;
-  map->SetOrigin(origin);
-  map->Allocate();
-  itk::ImageRegionIteratorWithIndex<ss::FloatImageType> it(map, region);
+  auto map = Allocated<ss::FloatImageType>(GridWidth, GridHeight, GridUm, LeftUm, TopUm);
+  itk::ImageRegionIteratorWithIndex<ss::FloatImageType> it(map, map->GetLargestPossibleRegion());
   for (; !it.IsAtEnd(); ++it)
   {
     it.Set(value(it.GetIndex()[0], it.GetIndex()[1]));
@@ -71,19 +80,8 @@ ss::MaskImageType::Pointer MakeMask(const ss::FloatImageType * map, const std::f
  * µm, blue right of it. */
 ss::RGBImageType::Pointer MakeHistology(double um, double x0, double y0, unsigned w, unsigned h)
 {
-  auto image = ss::RGBImageType::New();
-  ss::RegionType region;
-  region.SetSize({ { w, h } });
-  image->SetRegions(region);
-  itk::Vector<double, 2> spacing;
-  spacing.Fill(um);
-  image->SetSpacing(spacing);
-  ss::PointType origin;
-  origin[0] = x0 + um / 2;
-  origin[1] = y0 + um / 2;
-  image->SetOrigin(origin);
-  image->Allocate();
-  itk::ImageRegionIteratorWithIndex<ss::RGBImageType> it(image, region);
+  auto image = Allocated<ss::RGBImageType>(w, h, um, x0, y0);
+  itk::ImageRegionIteratorWithIndex<ss::RGBImageType> it(image, image->GetLargestPossibleRegion());
   for (; !it.IsAtEnd(); ++it)
   {
     ss::PointType p;
