@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <stdexcept>
 
 namespace ss
 {
@@ -255,17 +256,111 @@ void File::CreateGroup(const std::string & group)
   }
 }
 
-void File::WriteNumbers(const std::string & dataset, hid_t fileType, hid_t memoryType, const void * data, std::size_t n)
+namespace
 {
-  const hsize_t dims[1] = { static_cast<hsize_t>(n) };
-  Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
-  Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
-  // Space Ranger compresses its matrices; chunks of 64 Ki values keep partial reads cheap.
-  constexpr std::size_t chunk = 1 << 16;
-  if (n > 0 && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0)
+/** A dataspace of `shape` (scalar when empty). */
+Handle Dataspace(const std::vector<std::size_t> & shape)
+{
+  if (shape.empty())
   {
-    const hsize_t chunkDims[1] = { static_cast<hsize_t>(std::min(n, chunk)) };
-    H5Pset_chunk(properties.Get(), 1, chunkDims);
+    return Handle(H5Screate(H5S_SCALAR), H5Sclose);
+  }
+  const std::vector<hsize_t> dims(shape.begin(), shape.end());
+  return Handle(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
+}
+
+std::size_t NumberOfElements(const std::vector<std::size_t> & shape)
+{
+  std::size_t n = 1;
+  for (const std::size_t s : shape)
+  {
+    n *= s;
+  }
+  return n;
+}
+
+Handle UTF8StringType()
+{
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type.Get(), H5T_VARIABLE);
+  H5Tset_cset(type.Get(), H5T_CSET_UTF8);
+  return type;
+}
+
+std::vector<const char *> Pointers(const std::vector<std::string> & values)
+{
+  std::vector<const char *> pointers;
+  pointers.reserve(values.size());
+  for (const auto & v : values)
+  {
+    pointers.push_back(v.c_str());
+  }
+  return pointers;
+}
+
+template<typename T>
+struct NumericType;
+template<>
+struct NumericType<std::uint8_t>
+{
+  static hid_t File() { return H5T_STD_U8LE; }
+  static hid_t Memory() { return H5T_NATIVE_UINT8; }
+};
+template<>
+struct NumericType<std::int32_t>
+{
+  static hid_t File() { return H5T_STD_I32LE; }
+  static hid_t Memory() { return H5T_NATIVE_INT32; }
+};
+template<>
+struct NumericType<std::int64_t>
+{
+  static hid_t File() { return H5T_STD_I64LE; }
+  static hid_t Memory() { return H5T_NATIVE_INT64; }
+};
+template<>
+struct NumericType<std::uint64_t>
+{
+  static hid_t File() { return H5T_STD_U64LE; }
+  static hid_t Memory() { return H5T_NATIVE_UINT64; }
+};
+template<>
+struct NumericType<float>
+{
+  static hid_t File() { return H5T_IEEE_F32LE; }
+  static hid_t Memory() { return H5T_NATIVE_FLOAT; }
+};
+template<>
+struct NumericType<double>
+{
+  static hid_t File() { return H5T_IEEE_F64LE; }
+  static hid_t Memory() { return H5T_NATIVE_DOUBLE; }
+};
+} // namespace
+
+void File::WriteDataset(const std::string & dataset,
+                        hid_t fileType,
+                        hid_t memoryType,
+                        const void * data,
+                        const std::vector<std::size_t> & shape,
+                        bool shuffle)
+{
+  Handle space = Dataspace(shape);
+  Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  const std::size_t n = NumberOfElements(shape);
+  // Space Ranger compresses its matrices; chunks of about 64 Ki values (whole rows) keep
+  // partial reads cheap and the compression effective.
+  constexpr std::size_t chunk = 1 << 16;
+  if (!shape.empty() && n > 0 && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0)
+  {
+    std::vector<hsize_t> chunkDims(shape.begin(), shape.end());
+    const std::size_t row = n / shape[0];
+    chunkDims[0] = static_cast<hsize_t>(std::max<std::size_t>(1, std::min(shape[0], chunk / row)));
+    H5Pset_chunk(properties.Get(), static_cast<int>(chunkDims.size()), chunkDims.data());
+    if (shuffle && H5Zfilter_avail(H5Z_FILTER_SHUFFLE) > 0)
+    {
+      H5Pset_shuffle(properties.Get());
+    }
     H5Pset_deflate(properties.Get(), 4);
   }
   Handle d(H5Dcreate2(m_File.Get(), dataset.c_str(), fileType, space.Get(), H5P_DEFAULT, properties.Get(), H5P_DEFAULT),
@@ -274,6 +369,96 @@ void File::WriteNumbers(const std::string & dataset, hid_t fileType, hid_t memor
   {
     Fail(dataset, WithReason("cannot write the dataset"), "check the output folder's free space");
   }
+}
+
+void File::WriteNumbers(const std::string & dataset, hid_t fileType, hid_t memoryType, const void * data, std::size_t n)
+{
+  WriteDataset(dataset, fileType, memoryType, data, { n }, false);
+}
+
+template<typename T>
+void File::WriteArray(const std::string & dataset, const T * values, const std::vector<std::size_t> & shape)
+{
+  // Shuffling bytes by significance first makes gzip far better on floats and wide integers.
+  WriteDataset(dataset, NumericType<T>::File(), NumericType<T>::Memory(), values, shape, sizeof(T) > 1);
+}
+
+template void File::WriteArray<std::uint8_t>(const std::string &,
+                                             const std::uint8_t *,
+                                             const std::vector<std::size_t> &);
+template void File::WriteArray<std::int32_t>(const std::string &,
+                                             const std::int32_t *,
+                                             const std::vector<std::size_t> &);
+template void File::WriteArray<std::int64_t>(const std::string &,
+                                             const std::int64_t *,
+                                             const std::vector<std::size_t> &);
+template void File::WriteArray<std::uint64_t>(const std::string &,
+                                              const std::uint64_t *,
+                                              const std::vector<std::size_t> &);
+template void File::WriteArray<float>(const std::string &, const float *, const std::vector<std::size_t> &);
+template void File::WriteArray<double>(const std::string &, const double *, const std::vector<std::size_t> &);
+
+void File::WriteBooleans(const std::string & dataset,
+                         const std::vector<bool> & values,
+                         const std::vector<std::size_t> & shape)
+{
+  if (values.size() != NumberOfElements(shape))
+  {
+    throw std::invalid_argument("hdf5::File::WriteBooleans: the values do not fill the shape");
+  }
+  Handle type(H5Tenum_create(H5T_NATIVE_INT8), H5Tclose);
+  const std::int8_t no = 0;
+  const std::int8_t yes = 1;
+  H5Tenum_insert(type.Get(), "FALSE", &no);
+  H5Tenum_insert(type.Get(), "TRUE", &yes);
+  const std::vector<std::int8_t> bytes(values.begin(), values.end());
+  WriteDataset(dataset, type.Get(), type.Get(), bytes.data(), shape, false);
+}
+
+void File::WriteUTF8Strings(const std::string & dataset, const std::vector<std::string> & values)
+{
+  Handle type = UTF8StringType();
+  const std::vector<const char *> pointers = Pointers(values);
+  WriteDataset(dataset, type.Get(), type.Get(), pointers.data(), { values.size() }, false);
+}
+
+void File::WriteUTF8String(const std::string & dataset, const std::string & value)
+{
+  Handle type = UTF8StringType();
+  const char * pointer = value.c_str();
+  WriteDataset(dataset, type.Get(), type.Get(), &pointer, {}, false);
+}
+
+void File::WriteAttribute(const std::string & object,
+                          const std::string & name,
+                          hid_t type,
+                          const void * data,
+                          const std::vector<std::size_t> & shape)
+{
+  Handle space = Dataspace(shape);
+  Handle a(H5Acreate_by_name(
+             m_File.Get(), object.c_str(), name.c_str(), type, space.Get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+           H5Aclose);
+  if (!a.IsValid() || (NumberOfElements(shape) > 0 && H5Awrite(a.Get(), type, data) < 0))
+  {
+    Fail(object + "@" + name, WithReason("cannot write the attribute"), "check the output folder's free space");
+  }
+}
+
+void File::WriteUTF8StringAttribute(const std::string & object, const std::string & name, const std::string & value)
+{
+  Handle type = UTF8StringType();
+  const char * pointer = value.c_str();
+  WriteAttribute(object, name, type.Get(), &pointer, {});
+}
+
+void File::WriteUTF8StringArrayAttribute(const std::string & object,
+                                         const std::string & name,
+                                         const std::vector<std::string> & values)
+{
+  Handle type = UTF8StringType();
+  const std::vector<const char *> pointers = Pointers(values);
+  WriteAttribute(object, name, type.Get(), pointers.data(), { values.size() });
 }
 
 void File::WriteInt32(const std::string & dataset, const std::vector<std::int32_t> & values)

@@ -2,8 +2,9 @@
 #define ssHDF5File_h
 
 // Internal to SuperSpotIO (not installed): a thin RAII layer over the HDF5 C
-// API, enough to read and write 10x feature-barcode matrices. Exported only so
-// the module's tests can build deliberately broken files with it.
+// API, enough to read and write 10x feature-barcode matrices and to write AnnData
+// .h5ad files. Exported only so the module's tests can build deliberately broken
+// files with it.
 
 #include "SuperSpotIOExport.h"
 
@@ -108,6 +109,34 @@ public:
   /** Attributes on an existing object ("/" for the file). */
   void WriteStringAttribute(const std::string & object, const std::string & name, const std::string & value);
   void WriteInt32Attribute(const std::string & object, const std::string & name, std::int32_t value);
+
+  // What h5py writes for Python objects (AnnData's readers expect it): strings are
+  // variable-length UTF-8, booleans an int8 enum {FALSE, TRUE}, arrays row-major.
+
+  /** A numeric dataset of `shape` (row-major, C order; empty shape = a scalar) from
+   * `values` (product of `shape` elements). Arrays are chunked along the first axis
+   * (about 64 Ki values a chunk) and compressed (shuffle + gzip); scalars and empty
+   * arrays are stored contiguous. Instantiated for std::uint8_t, std::int32_t,
+   * std::int64_t, std::uint64_t, float and double. */
+  template<typename T>
+  void WriteArray(const std::string & dataset, const T * values, const std::vector<std::size_t> & shape);
+  template<typename T>
+  void WriteScalar(const std::string & dataset, T value)
+  {
+    WriteArray(dataset, &value, {});
+  }
+  /** Booleans as h5py stores numpy.bool_ (int8 enum FALSE = 0, TRUE = 1). */
+  void WriteBooleans(const std::string & dataset,
+                     const std::vector<bool> & values,
+                     const std::vector<std::size_t> & shape);
+  /** Variable-length UTF-8 strings: a 1-D dataset, or a scalar one. */
+  void WriteUTF8Strings(const std::string & dataset, const std::vector<std::string> & values);
+  void WriteUTF8String(const std::string & dataset, const std::string & value);
+  /** Variable-length UTF-8 attributes: a scalar, or a 1-D array. */
+  void WriteUTF8StringAttribute(const std::string & object, const std::string & name, const std::string & value);
+  void WriteUTF8StringArrayAttribute(const std::string & object,
+                                     const std::string & name,
+                                     const std::vector<std::string> & values);
   /** Flushes and closes; errors are reported here rather than lost in a destructor. */
   void Close();
 
@@ -117,6 +146,19 @@ private:
   template<typename T>
   std::vector<T> ReadNumbers(const std::string & dataset, hid_t memoryType, bool integersOnly) const;
   void WriteNumbers(const std::string & dataset, hid_t fileType, hid_t memoryType, const void * data, std::size_t n);
+  /** The one dataset writer: contiguous when scalar or empty, else chunked along the
+   * first axis and gzip-compressed (after HDF5's shuffle filter when `shuffle`). */
+  void WriteDataset(const std::string & dataset,
+                    hid_t fileType,
+                    hid_t memoryType,
+                    const void * data,
+                    const std::vector<std::size_t> & shape,
+                    bool shuffle);
+  void WriteAttribute(const std::string & object,
+                      const std::string & name,
+                      hid_t type,
+                      const void * data,
+                      const std::vector<std::size_t> & shape);
   [[noreturn]] void Fail(const std::string & object, const std::string & problem, const std::string & fix) const;
 
   Handle m_File;

@@ -41,6 +41,11 @@ SuperSpotVisualization_EXPORT RGBImageType::Pointer ComposeHorizontalFigure(
   const std::vector<FigurePanel> & panels,
   const FigureLayout & layout = FigureLayout());
 
+/** Where ComposeHorizontalFigure puts each panel: the page index of its top-left pixel. */
+SuperSpotVisualization_EXPORT std::vector<IndexType> HorizontalFigurePanelCorners(
+  const std::vector<FigurePanel> & panels,
+  const FigureLayout & layout = FigureLayout());
+
 struct SuperSpotVisualization_EXPORT ColorBarStyle
 {
   unsigned int barWidth = 14;    ///< width of the colour strip

@@ -3,6 +3,7 @@
 
 #include "SuperSpotVisualizationExport.h"
 #include "ssColormap.h"
+#include "ssGridGeometry.h"
 #include "ssIntensityRange.h"
 #include "ssTypes.h"
 
@@ -36,6 +37,19 @@ SuperSpotVisualization_EXPORT RGBImageType::Pointer RenderScalarMap(const FloatI
 SuperSpotVisualization_EXPORT RGBImageType::Pointer ResizeByAreaAveraging(const RGBImageType * image,
                                                                           unsigned int width,
                                                                           unsigned int height);
+
+/** Resamples an RGB image onto `grid` (µm) by area averaging: each output pixel is the mean
+ * of the image over the pixel's physical footprint, partial image pixels weighted by their
+ * overlap, and the part of the footprint the image does not cover counted as `outside`
+ * (BackgroundGrey() for "no data"). Only the image rows and columns under the grid are read,
+ * so a small region of a large slide level is cheap. The result has the grid's geometry.
+ *
+ * This is how panels of different images (an H&E level, maps painted on the HR grid) are
+ * brought to one physical extent. The image and the grid must share their direction
+ * (InputError otherwise). */
+SuperSpotVisualization_EXPORT RGBImageType::Pointer ResampleByAreaAveraging(const RGBImageType * image,
+                                                                            const GridGeometry & grid,
+                                                                            const RGBPixelType & outside);
 
 /** The largest width x height within maxWidth x maxHeight with the image's physical aspect
  * ratio (size x spacing per axis), at least 1 x 1. */

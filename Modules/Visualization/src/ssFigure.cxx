@@ -56,31 +56,54 @@ std::string FitTitle(const std::string & title, unsigned int width, unsigned int
 }
 } // namespace
 
+namespace
+{
+unsigned int TitleBand(const std::vector<FigurePanel> & panels, const FigureLayout & layout)
+{
+  const bool anyTitle =
+    std::any_of(panels.begin(), panels.end(), [](const FigurePanel & p) { return !p.title.empty(); });
+  return anyTitle ? BitmapFont::TextHeight(layout.titleScale) + layout.titleSpacing : 0;
+}
+} // namespace
+
+std::vector<IndexType> HorizontalFigurePanelCorners(const std::vector<FigurePanel> & panels,
+                                                    const FigureLayout & layout)
+{
+  const long y = layout.margin + TitleBand(panels, layout);
+  long x = layout.margin;
+  std::vector<IndexType> corners;
+  for (const auto & p : panels)
+  {
+    detail::RequireWholeImage(p.image.GetPointer(), "panel '" + p.title + "'");
+    corners.push_back({ { x, y } });
+    x += static_cast<long>(p.image->GetLargestPossibleRegion().GetSize()[0] + layout.gap);
+  }
+  return corners;
+}
+
 RGBImageType::Pointer ComposeHorizontalFigure(const std::vector<FigurePanel> & panels, const FigureLayout & layout)
 {
   if (panels.empty())
   {
     SS_INPUT_ERROR("", "figure", "a figure needs at least one panel", "pass the panels to show");
   }
+  const std::vector<IndexType> corners = HorizontalFigurePanelCorners(panels, layout);
   unsigned int width = 2 * layout.margin + layout.gap * static_cast<unsigned int>(panels.size() - 1);
   unsigned int tallest = 0;
-  bool anyTitle = false;
   for (const auto & p : panels)
   {
-    detail::RequireWholeImage(p.image.GetPointer(), "panel '" + p.title + "'");
     const auto size = p.image->GetLargestPossibleRegion().GetSize();
     width += static_cast<unsigned int>(size[0]);
     tallest = std::max(tallest, static_cast<unsigned int>(size[1]));
-    anyTitle = anyTitle || !p.title.empty();
   }
-  const unsigned int titleBand = anyTitle ? BitmapFont::TextHeight(layout.titleScale) + layout.titleSpacing : 0;
-  auto page = Page(width, 2 * layout.margin + titleBand + tallest, layout.background);
+  auto page = Page(width, 2 * layout.margin + TitleBand(panels, layout) + tallest, layout.background);
 
-  long x = layout.margin;
-  for (const auto & p : panels)
+  for (std::size_t k = 0; k < panels.size(); ++k)
   {
+    const auto & p = panels[k];
     const auto region = p.image->GetLargestPossibleRegion();
     const auto panelWidth = static_cast<unsigned int>(region.GetSize()[0]);
+    const long x = corners[k][0];
     const std::string title = FitTitle(p.title, panelWidth, layout.titleScale);
     if (!title.empty())
     {
@@ -93,10 +116,9 @@ RGBImageType::Pointer ComposeHorizontalFigure(const std::vector<FigurePanel> & p
     {
       IndexType target;
       target[0] = x + (it.GetIndex()[0] - region.GetIndex()[0]);
-      target[1] = layout.margin + titleBand + (it.GetIndex()[1] - region.GetIndex()[1]);
+      target[1] = corners[k][1] + (it.GetIndex()[1] - region.GetIndex()[1]);
       page->SetPixel(target, it.Get());
     }
-    x += panelWidth + layout.gap;
   }
   return page;
 }

@@ -15,38 +15,119 @@ namespace ss
 
 namespace
 {
-/** For one axis, the input pixels each output pixel overlaps and the weights (summing to
- * 1) of those overlaps: output pixel i covers input [i * f, (i + 1) * f), f = in / out. */
+/** For one axis, the input pixels each output pixel overlaps and the weights of those
+ * overlaps, in edge coordinates (input pixel j covers [j, j + 1)): output pixel i covers
+ * [low + i * step, low + (i + 1) * step). The weights of an output pixel sum to 1 where it
+ * lies inside the input, and to the fraction of it that does otherwise. */
 struct AxisWeights
 {
   std::vector<std::size_t> first; ///< per output pixel: its first entry in index/weight
   std::vector<unsigned int> index;
   std::vector<double> weight;
+  std::vector<double> inside; ///< per output pixel: the sum of its weights
 };
 
-AxisWeights ComputeAxisWeights(unsigned int in, unsigned int out)
+AxisWeights ComputeAxisWeights(unsigned int in, unsigned int out, double low, double step)
 {
   AxisWeights w;
-  const double f = static_cast<double>(in) / out;
   for (unsigned int i = 0; i < out; ++i)
   {
     w.first.push_back(w.index.size());
-    const double a = i * f;
-    const double b = (i + 1) * f;
-    const auto j0 = static_cast<unsigned int>(std::floor(a));
-    const auto j1 = std::min(in, static_cast<unsigned int>(std::ceil(b)));
-    for (unsigned int j = j0; j < j1; ++j)
+    const double a = low + i * step;
+    const double b = low + (i + 1) * step;
+    const double j0 = std::max(0.0, std::floor(a));
+    const double j1 = std::min<double>(in, std::ceil(b));
+    double inside = 0;
+    for (double j = j0; j < j1; ++j)
     {
-      const double overlap = std::min<double>(b, j + 1) - std::max<double>(a, j);
+      const double overlap = std::min(b, j + 1) - std::max(a, j);
       if (overlap > 1e-12)
       {
-        w.index.push_back(j);
-        w.weight.push_back(overlap / f);
+        w.index.push_back(static_cast<unsigned int>(j));
+        w.weight.push_back(overlap / step);
+        inside += overlap / step;
       }
     }
+    w.inside.push_back(inside);
   }
   w.first.push_back(w.index.size());
   return w;
+}
+
+/** Output pixel (x, y) = sum of the weighted input pixels of `region` of `image`, plus
+ * `outside` for the part of it the input does not cover. Separable: a horizontal pass over
+ * the input rows that are used, into floats, then a vertical one. */
+RGBImageType::Pointer AreaAverage(const RGBImageType * image,
+                                  const RegionType & inRegion,
+                                  const AxisWeights & wx,
+                                  const AxisWeights & wy,
+                                  const RGBPixelType & outside)
+{
+  const auto width = static_cast<unsigned int>(wx.inside.size());
+  const auto height = static_cast<unsigned int>(wy.inside.size());
+  const auto rowsUsed = std::minmax_element(wy.index.begin(), wy.index.end());
+  const std::size_t row0 = wy.index.empty() ? 0 : *rowsUsed.first;
+  const std::size_t rowCount = wy.index.empty() ? 0 : *rowsUsed.second - row0 + 1;
+
+  std::vector<float> rows(rowCount * width * 3, 0.0f);
+  const RGBPixelType * pixels = image->GetBufferPointer();
+  const auto bufferStart = image->GetBufferedRegion().GetIndex();
+  const auto bufferWidth = static_cast<std::size_t>(image->GetBufferedRegion().GetSize()[0]);
+  for (std::size_t r = 0; r < rowCount; ++r)
+  {
+    const std::size_t y = row0 + r;
+    const RGBPixelType * row =
+      pixels + (y + inRegion.GetIndex()[1] - bufferStart[1]) * bufferWidth + (inRegion.GetIndex()[0] - bufferStart[0]);
+    for (unsigned int x = 0; x < width; ++x)
+    {
+      float * o = &rows[(r * width + x) * 3];
+      for (std::size_t k = wx.first[x]; k < wx.first[x + 1]; ++k)
+      {
+        const RGBPixelType & p = row[wx.index[k]];
+        for (unsigned c = 0; c < 3; ++c)
+        {
+          o[c] += static_cast<float>(wx.weight[k] * p[c]);
+        }
+      }
+    }
+  }
+
+  RGBImageType::RegionType outRegion;
+  outRegion.SetSize({ { width, height } });
+  auto out = RGBImageType::New();
+  out->SetRegions(outRegion);
+  out->Allocate();
+  RGBPixelType * o = out->GetBufferPointer();
+  for (unsigned int y = 0; y < height; ++y)
+  {
+    for (unsigned int x = 0; x < width; ++x)
+    {
+      double sum[3] = { 0, 0, 0 };
+      for (std::size_t k = wy.first[y]; k < wy.first[y + 1]; ++k)
+      {
+        const float * r = &rows[((wy.index[k] - row0) * width + x) * 3];
+        for (unsigned c = 0; c < 3; ++c)
+        {
+          sum[c] += wy.weight[k] * r[c];
+        }
+      }
+      // Only where the input does not cover the pixel: inside, the sum stays as it is.
+      const double uncovered = 1 - wx.inside[x] * wy.inside[y];
+      if (uncovered > 1e-9)
+      {
+        for (unsigned c = 0; c < 3; ++c)
+        {
+          sum[c] += uncovered * outside[c];
+        }
+      }
+      RGBPixelType & p = o[static_cast<std::size_t>(y) * width + x];
+      for (unsigned c = 0; c < 3; ++c)
+      {
+        p[c] = static_cast<unsigned char>(std::lround(std::min(255.0, std::max(0.0, sum[c]))));
+      }
+    }
+  }
+  return out;
 }
 } // namespace
 
@@ -106,36 +187,11 @@ RGBImageType::Pointer ResizeByAreaAveraging(const RGBImageType * image, unsigned
   {
     SS_INPUT_ERROR("", "panel size", "an image cannot be resized to or from zero pixels", "give a positive panel size");
   }
-  const AxisWeights wx = ComputeAxisWeights(static_cast<unsigned int>(inSize[0]), width);
-  const AxisWeights wy = ComputeAxisWeights(static_cast<unsigned int>(inSize[1]), height);
+  const AxisWeights wx = ComputeAxisWeights(static_cast<unsigned int>(inSize[0]), width, 0, double(inSize[0]) / width);
+  const AxisWeights wy =
+    ComputeAxisWeights(static_cast<unsigned int>(inSize[1]), height, 0, double(inSize[1]) / height);
+  auto out = AreaAverage(image, inRegion, wx, wy, RGBPixelType());
 
-  // Horizontal pass into a float buffer (height_in x width x 3), then vertical.
-  std::vector<float> rows(inSize[1] * width * 3, 0.0f);
-  const RGBPixelType * pixels = image->GetBufferPointer();
-  const auto bufferStart = image->GetBufferedRegion().GetIndex();
-  const auto bufferWidth = static_cast<std::size_t>(image->GetBufferedRegion().GetSize()[0]);
-  for (std::size_t y = 0; y < inSize[1]; ++y)
-  {
-    const RGBPixelType * row =
-      pixels + (y + inRegion.GetIndex()[1] - bufferStart[1]) * bufferWidth + (inRegion.GetIndex()[0] - bufferStart[0]);
-    for (unsigned int x = 0; x < width; ++x)
-    {
-      float * o = &rows[(y * width + x) * 3];
-      for (std::size_t k = wx.first[x]; k < wx.first[x + 1]; ++k)
-      {
-        const RGBPixelType & p = row[wx.index[k]];
-        for (unsigned c = 0; c < 3; ++c)
-        {
-          o[c] += static_cast<float>(wx.weight[k] * p[c]);
-        }
-      }
-    }
-  }
-
-  RGBImageType::RegionType outRegion;
-  outRegion.SetSize({ { width, height } });
-  auto out = RGBImageType::New();
-  out->SetRegions(outRegion);
   out->SetDirection(image->GetDirection());
   RGBImageType::SpacingType spacing;
   spacing[0] = image->GetSpacing()[0] * inSize[0] / width;
@@ -148,29 +204,50 @@ RGBImageType::Pointer ResizeByAreaAveraging(const RGBImageType * image, unsigned
   PointType origin;
   image->TransformContinuousIndexToPhysicalPoint(firstCentre, origin);
   out->SetOrigin(origin);
-  out->Allocate();
+  return out;
+}
 
-  RGBPixelType * o = out->GetBufferPointer();
-  for (unsigned int y = 0; y < height; ++y)
+RGBImageType::Pointer ResampleByAreaAveraging(const RGBImageType * image,
+                                              const GridGeometry & grid,
+                                              const RGBPixelType & outside)
+{
+  detail::RequireWholeImage(image, "panel image");
+  if (grid.size[0] == 0 || grid.size[1] == 0)
   {
-    for (unsigned int x = 0; x < width; ++x)
+    SS_INPUT_ERROR("", "panel grid", "the grid has no pixels", "give the grid a size");
+  }
+  for (unsigned r = 0; r < Dimension; ++r)
+  {
+    for (unsigned c = 0; c < Dimension; ++c)
     {
-      double sum[3] = { 0, 0, 0 };
-      for (std::size_t k = wy.first[y]; k < wy.first[y + 1]; ++k)
+      if (std::abs(image->GetDirection()[r][c] - grid.direction[r][c]) > 1e-6)
       {
-        const float * r = &rows[(wy.index[k] * width + x) * 3];
-        for (unsigned c = 0; c < 3; ++c)
-        {
-          sum[c] += wy.weight[k] * r[c];
-        }
-      }
-      RGBPixelType & p = o[static_cast<std::size_t>(y) * width + x];
-      for (unsigned c = 0; c < 3; ++c)
-      {
-        p[c] = static_cast<unsigned char>(std::lround(std::min(255.0, std::max(0.0, sum[c]))));
+        SS_INPUT_ERROR("",
+                       "panel image",
+                       "its direction differs from the panel grid's (a rotated image)",
+                       "resample it onto the grid's axes first (itk::ResampleImageFilter)");
       }
     }
   }
+  // With a common direction, each axis maps affinely: input continuous index
+  // = a + b * output index, b = output spacing / input spacing.
+  const RegionType inRegion = image->GetLargestPossibleRegion();
+  itk::ContinuousIndex<double, Dimension> a;
+  image->TransformPhysicalPointToContinuousIndex(grid.IndexToPhysical(0, 0), a);
+  AxisWeights w[Dimension];
+  for (unsigned d = 0; d < Dimension; ++d)
+  {
+    const double b = grid.spacing[d] / image->GetSpacing()[d];
+    // Output pixel k covers output indices start + k +- 0.5; in the input's edge
+    // coordinates (pixel j covers [j, j + 1)), that starts at:
+    const double low = a[d] + b * (grid.start[d] - 0.5) - inRegion.GetIndex()[d] + 0.5;
+    w[d] = ComputeAxisWeights(
+      static_cast<unsigned int>(inRegion.GetSize()[d]), static_cast<unsigned int>(grid.size[d]), low, b);
+  }
+  auto out = AreaAverage(image, inRegion, w[0], w[1], outside);
+  const RGBImageType::PixelContainerPointer pixels = out->GetPixelContainer();
+  grid.ApplyTo(out);
+  out->SetPixelContainer(pixels);
   return out;
 }
 

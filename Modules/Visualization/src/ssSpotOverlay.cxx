@@ -8,11 +8,12 @@
 namespace ss
 {
 
-std::size_t DrawSpotCircles(RGBImageType * image,
-                            const std::vector<PointType> & centresUm,
-                            double diameterUm,
-                            const std::vector<RGBPixelType> & colors,
-                            double lineWidthPixels)
+namespace
+{
+void CheckSpots(const std::vector<PointType> & centresUm,
+                double diameterUm,
+                const std::vector<RGBPixelType> & colors,
+                double lineWidthPixels)
 {
   if (colors.size() != 1 && colors.size() != centresUm.size())
   {
@@ -26,15 +27,25 @@ std::size_t DrawSpotCircles(RGBImageType * image,
     SS_INPUT_ERROR(
       "", "spot diameter", "the diameter and the line width must be positive", "pass the spot diameter in µm");
   }
+}
+
+/** Blends each spot's colour into the pixels around its centre with the weight
+ * coverage(distance from the centre in pixels) in [0, 1]; `reachPixels` bounds where
+ * coverage is non-zero. Returns the number of pixels touched. */
+template<typename TCoverage>
+std::size_t PaintSpots(RGBImageType * image,
+                       const std::vector<PointType> & centresUm,
+                       const std::vector<RGBPixelType> & colors,
+                       double reachPixels,
+                       TCoverage coverage)
+{
   const auto region = image->GetBufferedRegion();
   const auto & spacing = image->GetSpacing();
   // One pixel's size in µm (the geometric mean for anisotropic pixels) turns distances
   // into pixels, where the line width and the anti-aliasing are defined.
   const double pixelUm = std::sqrt(spacing[0] * spacing[1]);
-  const double radiusUm = diameterUm / 2;
-  const double halfWidth = lineWidthPixels / 2;
   // |index offset| <= physical distance / smallest spacing, whatever the direction.
-  const double reach = (radiusUm + (halfWidth + 1) * pixelUm) / std::min(spacing[0], spacing[1]) + 1;
+  const double reach = reachPixels * pixelUm / std::min(spacing[0], spacing[1]) + 1;
   std::size_t touched = 0;
   for (std::size_t s = 0; s < centresUm.size(); ++s)
   {
@@ -54,16 +65,15 @@ std::size_t DrawSpotCircles(RGBImageType * image,
       {
         PointType p;
         image->TransformIndexToPhysicalPoint(index, p);
-        const double offPixels = std::abs(p.EuclideanDistanceTo(centresUm[s]) - radiusUm) / pixelUm;
-        const double coverage = std::min(1.0, std::max(0.0, halfWidth + 0.5 - offPixels));
-        if (coverage <= 0)
+        const double weight = std::min(1.0, std::max(0.0, coverage(p.EuclideanDistanceTo(centresUm[s]) / pixelUm)));
+        if (weight <= 0)
         {
           continue;
         }
         RGBPixelType v = image->GetPixel(index);
         for (unsigned c = 0; c < 3; ++c)
         {
-          v[c] = static_cast<unsigned char>(std::lround((1 - coverage) * v[c] + coverage * color[c]));
+          v[c] = static_cast<unsigned char>(std::lround((1 - weight) * v[c] + weight * color[c]));
         }
         image->SetPixel(index, v);
         ++touched;
@@ -71,6 +81,38 @@ std::size_t DrawSpotCircles(RGBImageType * image,
     }
   }
   return touched;
+}
+
+double PixelUm(const RGBImageType * image)
+{
+  return std::sqrt(image->GetSpacing()[0] * image->GetSpacing()[1]);
+}
+} // namespace
+
+std::size_t DrawSpotCircles(RGBImageType * image,
+                            const std::vector<PointType> & centresUm,
+                            double diameterUm,
+                            const std::vector<RGBPixelType> & colors,
+                            double lineWidthPixels)
+{
+  CheckSpots(centresUm, diameterUm, colors, lineWidthPixels);
+  const double radius = diameterUm / 2 / PixelUm(image);
+  const double halfWidth = lineWidthPixels / 2;
+  return PaintSpots(image,
+                    centresUm,
+                    colors,
+                    radius + halfWidth + 1,
+                    [=](double distance) { return halfWidth + 0.5 - std::abs(distance - radius); });
+}
+
+std::size_t DrawSpotDiscs(RGBImageType * image,
+                          const std::vector<PointType> & centresUm,
+                          double diameterUm,
+                          const std::vector<RGBPixelType> & colors)
+{
+  CheckSpots(centresUm, diameterUm, colors, 1.0);
+  const double radius = diameterUm / 2 / PixelUm(image);
+  return PaintSpots(image, centresUm, colors, radius + 1, [=](double distance) { return radius + 0.5 - distance; });
 }
 
 } // namespace ss
