@@ -60,7 +60,9 @@ double DenoiserMacs(const ss::net::SuperSpotNetworkImpl & net)
 {
   const ss::ModelConfig & c = net.Config();
   const std::int64_t P = c.patchSize, L = c.NumberOfLevels();
-  const double tokens = c.useHistology ? static_cast<double>(c.NumberOfCellTokens() + c.NumberOfTissueTokens()) : 0.0;
+  const double tokens =
+    c.useHistology ? static_cast<double>((c.useCellTokens ? c.NumberOfCellTokens() : 0) + c.NumberOfTissueTokens())
+                   : 0.0;
   double macs = 0;
   for (const auto & item : net.named_modules())
   {

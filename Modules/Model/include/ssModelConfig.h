@@ -81,6 +81,14 @@ struct SuperSpotModel_EXPORT ModelConfig
 {
   std::string superspotVersion; ///< version that wrote the model (set by the constructor)
   std::string preset = "small";
+  /** What the network learns (same encoders, conditioning, gene graph and U-Net either way):
+   *  - "diffusion": the conditional diffusion model (denoiser of x_t at timestep t);
+   *  - "regression": the deterministic baseline. The U-Net's noisy-map input is zeros and
+   *    its timestep is fixed at RegressionTimestep; it predicts x0 (model space) directly,
+   *    trained with a masked MSE (+ the disentangling term), no noise, no guidance drops.
+   *    Of `diffusion` only disentangleWeight applies; sampling is one deterministic pass.
+   * Absent from config.json (files written before it existed): "diffusion". */
+  std::string objective = "diffusion";
   std::vector<std::string> genes;
 
   // Grids.
@@ -115,7 +123,11 @@ struct SuperSpotModel_EXPORT ModelConfig
   bool useHistology = true;        ///< histology encoder + cross-attention (off: expression only)
   bool useDisentangling = true;    ///< shared/specific split + cross-modal FiLM (off: plain fusion)
   bool useDynamicAttention = true; ///< gated data-dependent top-k of cell tokens (off: all tokens)
-  bool useGeneGraph = true;        ///< gene-graph prior + graph output layer
+  /** Cell-level tokens in the cross-attention (off: the tissue tokens alone, one fixed
+   * histology scale; the cell-level features still enter the condition map). Ignored
+   * without histology; useDynamicAttention needs it (the selector ranks cell tokens). */
+  bool useCellTokens = true;
+  bool useGeneGraph = true; ///< gene-graph prior + graph output layer
   /** ρ_min: the fraction of cell tokens kept is ρ_min + (1 − ρ_min)·σ(MLP(global)). */
   double dynamicMinFraction = 0.25;
 
@@ -127,7 +139,14 @@ struct SuperSpotModel_EXPORT ModelConfig
   std::vector<float> residualScales;
   GeneGraphConfig geneGraph;
 
+  /** The timestep a regression model's U-Net always sees. 0 rather than T − 1: its
+   * embedding does not depend on diffusion.timesteps, which a regression model does not
+   * use (any constant works: the time MLP then learns one fixed scale-shift per block). */
+  static constexpr std::int64_t RegressionTimestep = 0;
+
   ModelConfig();
+
+  bool IsRegression() const { return objective == "regression"; }
 
   std::int64_t NumberOfGenes() const { return static_cast<std::int64_t>(genes.size()); }
   std::int64_t CellImageSize() const { return patchSize * cellPixelsPerBin; }
@@ -156,6 +175,25 @@ struct SuperSpotModel_EXPORT ModelConfig
    * reference implementation's sizes, for a GPU). */
   static ModelConfig Preset(const std::string & name, const std::vector<std::string> & genes);
   static std::vector<std::string> PresetNames();
+
+  /** Turns this configuration into a named variant of the benchmark's comparison
+   * (BENCHMARK.md protocols 1-2), changing only the fields of the part it names, so
+   * variants compose ("regression" then "no-gene-graph": a regression model without
+   * the gene graph) and everything else (sizes, diffusion, statistics) is kept:
+   *  - "full": the diffusion objective with every part on;
+   *  - "regression": objective "regression" (the deterministic baseline, same backbone);
+   *  - "no-disentangling": useDisentangling off (plain fusion of the two modalities);
+   *  - "no-dynamic-attention": useDynamicAttention and useCellTokens off, i.e. the
+   *    cross-attention sees one fixed histology scale, the tissue tokens;
+   *  - "no-gene-graph": useGeneGraph off;
+   *  - "no-histology": useHistology off (and the parts that need it: disentangling,
+   *    dynamic attention).
+   * Unknown names are an InputError listing VariantNames(). */
+  void ApplyVariant(const std::string & name);
+  static std::vector<std::string> VariantNames();
+  /** The variant ApplyVariant makes of a "full" configuration with the same objective
+   * and part switches as this one, or "custom" for any other combination. */
+  std::string VariantName() const;
 };
 
 /** Throws InputError listing every model gene missing from `genesOfSlide` (the

@@ -16,7 +16,8 @@ namespace ss
 
 /** The conditioning of B patches, as the encoder stage gives it to the sampler
  * (Nc cell tokens, Nt tissue tokens, D = tokenDim, Cc condition channels). The
- * token arrays are empty for a model without histology. */
+ * token arrays are empty for a model without histology, the cell arrays (tokens,
+ * weights, scores, keep, ρ) for a model without cell tokens (useCellTokens off). */
 struct SuperSpotModel_EXPORT ConditionArrays
 {
   FloatArray map;          ///< (B, Cc, P, P) condition map (disentangled shared + modulated specific parts)
@@ -70,7 +71,7 @@ struct SuperSpotModel_EXPORT SampleResult
  *     dynamic token selection → condition map and tokens;
  *  2. GeneGraphPrior: the co-expression graph network's prior map;
  *  3. Sample: the reverse diffusion (DDIM or DDPM, K samples batched, guidance),
- *     mapped back from model space.
+ *     or the regression baseline's one pass, mapped back from model space.
  * Everything runs under c10::InferenceMode with the thread count given to Load;
  * LibTorch errors become std::runtime_error with a one-line message, input
  * errors ss::InputError. A runner may be used from several threads.
@@ -103,7 +104,11 @@ public:
   EncodedBatch Encode(const PatchBatch & batch, bool withUnconditional) const;
   /** Stage 2: (B, G·priorFeatures, P, P); empty when the model has no gene graph. */
   FloatArray GeneGraphPrior(const PatchBatch & batch) const;
-  /** Stage 3: K samples per patch. `batch` supplies base for the inverse transform. */
+  /** Stage 3: K samples per patch. `batch` supplies base for the inverse transform.
+   * A regression model (ModelConfig::objective) runs one deterministic pass instead:
+   * mean = its prediction, std = 0, samples = K identical copies when kept (K = 1 is
+   * all a caller needs); steps, sampler, η and seeds do not apply and a guidance scale
+   * other than 1 is refused (no unconditional branch was trained). */
   SampleResult Sample(const PatchBatch & batch,
                       const EncodedBatch & condition,
                       const FloatArray & prior,

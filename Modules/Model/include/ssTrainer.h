@@ -105,6 +105,8 @@ struct SuperSpotModel_EXPORT TrainingSummary
  * scales and the co-expression graph from the data (stored in the config), then
  * AdamW with warm-up + cosine learning rate, gradient clipping, EMA, flips/rot90
  * augmentation, classifier-free guidance drops; atomic checkpoints; exact resume;
+ * a regression model (ModelConfig::objective) learns x0 from one pass with the masked
+ * MSE instead (no timesteps, noise or guidance drops), everything else the same;
  * data parallel over c10d (Gloo on the CPU): parameters broadcast from rank 0,
  * gradients averaged each step, each rank its own shard, rank 0 writes. */
 class SuperSpotModel_EXPORT Trainer

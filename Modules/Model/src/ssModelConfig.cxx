@@ -7,6 +7,7 @@
 #include <cmath>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 namespace ss
 {
@@ -213,6 +214,10 @@ void ModelConfig::Validate(const std::string & source) const
       fail(field, "must be positive (is " + std::to_string(v) + ")", "set a positive value");
     }
   };
+  if (objective != "diffusion" && objective != "regression")
+  {
+    fail("objective", "'" + objective + "' is not an objective", "use diffusion or regression");
+  }
   if (genes.empty())
   {
     fail("genes", "the model has no genes", "train the model on a gene panel");
@@ -314,6 +319,12 @@ void ModelConfig::Validate(const std::string & source) const
   {
     fail(
       "useDynamicAttention", "needs useHistology (there are no histology tokens)", "turn useDynamicAttention off too");
+  }
+  if (useHistology && useDynamicAttention && !useCellTokens)
+  {
+    fail("useDynamicAttention",
+         "needs useCellTokens (the dynamic selection ranks the cell tokens)",
+         "turn useDynamicAttention off too");
   }
   if (useHistology && attentionLevels.empty())
   {
@@ -440,6 +451,7 @@ nlohmann::json ModelConfig::ToJSON() const
   nlohmann::json j;
   j["superspotVersion"] = superspotVersion;
   j["preset"] = preset;
+  j["objective"] = objective;
   j["genes"] = genes;
   j["grids"] = { { "patchSize", patchSize },
                  { "cellPixelsPerBin", cellPixelsPerBin },
@@ -461,6 +473,7 @@ nlohmann::json ModelConfig::ToJSON() const
   j["parts"] = { { "useHistology", useHistology },
                  { "useDisentangling", useDisentangling },
                  { "useDynamicAttention", useDynamicAttention },
+                 { "useCellTokens", useCellTokens },
                  { "useGeneGraph", useGeneGraph },
                  { "dynamicMinFraction", dynamicMinFraction } };
   const DiffusionConfig & d = diffusion;
@@ -535,6 +548,12 @@ ModelConfig ModelConfig::FromJSON(const nlohmann::json & input, const std::strin
   ObjectReader r(j, source, "");
   r.Required("superspotVersion", c.superspotVersion);
   r.Optional("preset", c.preset);
+  // "objective" and "parts.useCellTokens" came within format 0.1 as additions whose
+  // absence means what files without them always meant (diffusion; cell and tissue
+  // tokens), so the format version did not change and older files need no migration
+  // step. A build that predates them refuses them as unknown keys instead of
+  // misreading a regression model (its weights have the diffusion model's shapes).
+  r.Optional("objective", c.objective);
   r.Required("genes", c.genes);
   {
     auto s = r.Child("grids");
@@ -573,6 +592,7 @@ ModelConfig ModelConfig::FromJSON(const nlohmann::json & input, const std::strin
     s.Optional("useHistology", c.useHistology);
     s.Optional("useDisentangling", c.useDisentangling);
     s.Optional("useDynamicAttention", c.useDynamicAttention);
+    s.Optional("useCellTokens", c.useCellTokens);
     s.Optional("useGeneGraph", c.useGeneGraph);
     s.Optional("dynamicMinFraction", c.dynamicMinFraction);
     s.RefuseUnknown();
@@ -698,6 +718,77 @@ ModelConfig ModelConfig::Preset(const std::string & name, const std::vector<std:
 std::vector<std::string> ModelConfig::PresetNames()
 {
   return { "small", "medium", "paper" };
+}
+
+void ModelConfig::ApplyVariant(const std::string & name)
+{
+  if (name == "full")
+  {
+    objective = "diffusion";
+    useHistology = useDisentangling = useDynamicAttention = useCellTokens = useGeneGraph = true;
+  }
+  else if (name == "regression")
+  {
+    objective = "regression";
+  }
+  else if (name == "no-disentangling")
+  {
+    useDisentangling = false;
+  }
+  else if (name == "no-dynamic-attention")
+  {
+    // The ablation is "no dynamic cross-attention: one fixed histology scale".
+    // useDynamicAttention alone only stops the selection: the attention would still see
+    // every cell token and the tissue tokens, i.e. both scales of the hierarchy. So the
+    // cell tokens go too and the tissue scale, a fixed grid attended with weight 1, is
+    // left; the cell-level features still reach the condition map (that is the
+    // disentangling part, which this variant must not change).
+    useDynamicAttention = false;
+    useCellTokens = false;
+  }
+  else if (name == "no-gene-graph")
+  {
+    useGeneGraph = false;
+  }
+  else if (name == "no-histology")
+  {
+    // Disentangling and the dynamic attention have nothing to work on without histology.
+    useHistology = useDisentangling = useDynamicAttention = false;
+  }
+  else
+  {
+    SS_INPUT_ERROR("", "variant", "'" + name + "' is not a model variant", "use one of " + Join(VariantNames(), 20));
+  }
+}
+
+std::vector<std::string> ModelConfig::VariantNames()
+{
+  return { "full", "regression", "no-disentangling", "no-dynamic-attention", "no-gene-graph", "no-histology" };
+}
+
+std::string ModelConfig::VariantName() const
+{
+  const auto parts = [](const ModelConfig & c)
+  {
+    // useCellTokens means nothing without histology.
+    return std::make_tuple(c.objective,
+                           c.useHistology,
+                           c.useDisentangling,
+                           c.useDynamicAttention,
+                           c.useHistology && c.useCellTokens,
+                           c.useGeneGraph);
+  };
+  for (const auto & name : VariantNames())
+  {
+    ModelConfig v;
+    v.ApplyVariant("full");
+    v.ApplyVariant(name);
+    if (parts(v) == parts(*this))
+    {
+      return name;
+    }
+  }
+  return "custom";
 }
 
 void CheckGenes(const ModelConfig & config, const std::vector<std::string> & genesOfSlide, const std::string & source)

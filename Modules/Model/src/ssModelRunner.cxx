@@ -60,6 +60,9 @@ net::Condition ToCondition(const ConditionArrays & a, const torch::Device & devi
   {
     c.cellTokens = ToTensor(a.cellTokens, device);
     c.cellWeights = ToTensor(a.cellWeights, device);
+  }
+  if (!a.tissueTokens.Empty())
+  {
     c.tissueTokens = ToTensor(a.tissueTokens, device);
   }
   return c;
@@ -82,12 +85,53 @@ void RequireCondition(const ConditionArrays & a, const ModelConfig & c, std::int
 {
   const std::int64_t p = c.patchSize;
   a.map.RequireShape({ b, c.ConditionMapChannels(), p, p }, what + ".map");
-  if (c.useHistology)
+  if (c.useHistology && c.useCellTokens)
   {
     a.cellTokens.RequireShape({ b, c.NumberOfCellTokens(), c.tokenDim }, what + ".cellTokens");
     a.cellWeights.RequireShape({ b, c.NumberOfCellTokens() }, what + ".cellWeights");
+  }
+  if (c.useHistology)
+  {
     a.tissueTokens.RequireShape({ b, c.NumberOfTissueTokens(), c.tokenDim }, what + ".tissueTokens");
   }
+}
+
+/** ModelRunner::Sample of a regression model: one deterministic pass, so every
+ * "sample" is the prediction and the spread is 0. */
+SampleResult SampleRegression(net::SuperSpotNetwork & network,
+                              const ModelConfig & c,
+                              const torch::Tensor & scales,
+                              const torch::Device & dev,
+                              const PatchBatch & batch,
+                              const EncodedBatch & condition,
+                              const FloatArray & prior,
+                              const SamplingOptions & options)
+{
+  const std::int64_t b = batch.batch, k = options.samples, g = c.NumberOfGenes(), p = c.patchSize;
+  // Steps, sampler, η and seeds describe a sampler, which this model does not have; a
+  // guidance scale would change the prediction, but no unconditional branch was trained.
+  if (options.guidance && *options.guidance != 1.0)
+  {
+    SS_INPUT_ERROR(
+      "", "guidance", "a regression model has no unconditional branch to guide with", "leave the guidance unset or 1");
+  }
+  RequireCondition(condition.conditional, c, b, "condition");
+  torch::Tensor priorT;
+  if (c.useGeneGraph)
+  {
+    prior.RequireShape({ b, c.PriorChannels(), p, p }, "prior");
+    priorT = ToTensor(prior, dev);
+  }
+  const torch::Tensor x0 = network->Predict(ToCondition(condition.conditional, dev), priorT);
+  const torch::Tensor v = (ToTensor(batch.base, dev) + scales * x0).clamp_min(0);
+  SampleResult r;
+  r.mean = ToArray(v);
+  r.std = ToArray(torch::zeros({ b, g, p, p }));
+  if (options.keepSamples)
+  {
+    r.samples = ToArray(v.unsqueeze(1).expand({ b, k, g, p, p }));
+  }
+  return r;
 }
 
 } // namespace
@@ -270,6 +314,10 @@ SampleResult ModelRunner::Sample(const PatchBatch & batch,
                        "condition",
                        "encodes " + std::to_string(condition.batch) + " patches, the batch has " + std::to_string(b),
                        "encode the same batch");
+      }
+      if (c.IsRegression())
+      {
+        return SampleRegression(m_Impl->network, c, m_Impl->scales, dev, batch, condition, prior, options);
       }
       SamplerSettings settings;
       settings.sampler = options.sampler.value_or(c.diffusion.sampler);

@@ -127,6 +127,7 @@ HistologyEncoderImpl::HistologyEncoderImpl(const ModelConfig & c)
   : m_TileBins(c.tileBins)
   , m_Q(c.cellPixelsPerBin)
   , m_Bins(c.entropyBins)
+  , m_CellTokens(c.useCellTokens)
 {
   const std::int64_t ch = c.histologyChannels;
   const std::int64_t stem = std::max<std::int64_t>(8, ch / 2);
@@ -165,11 +166,17 @@ HistologyEncoderImpl::HistologyEncoderImpl(const ModelConfig & c)
     tissueBlocks->push_back(ResBlock(ch, ch, 0));
   }
   const std::int64_t d = c.tokenDim;
-  cellToken = register_module("cellToken", torch::nn::Linear(ch, d));
-  cellTokenNorm = register_module("cellTokenNorm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({ d })));
+  if (m_CellTokens)
+  {
+    cellToken = register_module("cellToken", torch::nn::Linear(ch, d));
+    cellTokenNorm = register_module("cellTokenNorm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({ d })));
+  }
   tissueToken = register_module("tissueToken", torch::nn::Linear(ch, d));
   tissueTokenNorm = register_module("tissueTokenNorm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({ d })));
-  cellPosition = register_parameter("cellPosition", 0.02 * torch::randn({ c.NumberOfCellTokens(), d }));
+  if (m_CellTokens)
+  {
+    cellPosition = register_parameter("cellPosition", 0.02 * torch::randn({ c.NumberOfCellTokens(), d }));
+  }
   tissuePosition = register_parameter("tissuePosition", 0.02 * torch::randn({ c.NumberOfTissueTokens(), d }));
   globalMlp = register_module(
     "globalMlp", torch::nn::Sequential(torch::nn::Linear(d, d), torch::nn::SiLU(), torch::nn::Linear(d, d)));
@@ -202,10 +209,13 @@ HistologyFeatures HistologyEncoderImpl::forward(const torch::Tensor & cell, cons
     h = block->as<ResBlock>()->forward(h);
   }
   f.dense = h;
-  // One token per cell tile: the tile's mean feature.
-  const torch::Tensor pooled = F::avg_pool2d(h, F::AvgPool2dFuncOptions(m_TileBins)).flatten(2).transpose(1, 2);
-  f.cellTokens = cellTokenNorm(cellToken(pooled)) + cellPosition;
-  f.cellEntropy = TileEntropy(cell);
+  if (m_CellTokens)
+  {
+    // One token per cell tile: the tile's mean feature.
+    const torch::Tensor pooled = F::avg_pool2d(h, F::AvgPool2dFuncOptions(m_TileBins)).flatten(2).transpose(1, 2);
+    f.cellTokens = cellTokenNorm(cellToken(pooled)) + cellPosition;
+    f.cellEntropy = TileEntropy(cell);
+  }
   torch::Tensor t = tissueStem->forward(tissue * 2 - 1);
   for (const auto & block : *tissueBlocks)
   {
@@ -555,11 +565,18 @@ torch::Tensor UNetImpl::forward(const torch::Tensor & x, const torch::Tensor & t
   torch::Tensor tokens, weights;
   if (m_Attention)
   {
-    tokens = torch::cat({ cond.cellTokens, cond.tissueTokens }, 1);
-    weights =
-      torch::cat({ cond.cellWeights,
-                   torch::ones({ cond.tissueTokens.size(0), cond.tissueTokens.size(1) }, cond.cellWeights.options()) },
-                 1);
+    const torch::Tensor tissueWeights =
+      torch::ones({ cond.tissueTokens.size(0), cond.tissueTokens.size(1) }, cond.tissueTokens.options());
+    if (cond.HasCellTokens())
+    {
+      tokens = torch::cat({ cond.cellTokens, cond.tissueTokens }, 1);
+      weights = torch::cat({ cond.cellWeights, tissueWeights }, 1);
+    }
+    else
+    {
+      tokens = cond.tissueTokens;
+      weights = tissueWeights;
+    }
   }
   torch::Tensor h = inConv(x);
   std::vector<torch::Tensor> hs{ h };
@@ -617,7 +634,10 @@ SuperSpotNetworkImpl::SuperSpotNetworkImpl(const ModelConfig & c)
   if (c.useHistology)
   {
     histology = register_module("histology", HistologyEncoder(c));
-    nullCell = register_parameter("nullCell", 0.02 * torch::randn({ c.tokenDim }));
+    if (c.useCellTokens)
+    {
+      nullCell = register_parameter("nullCell", 0.02 * torch::randn({ c.tokenDim }));
+    }
     nullTissue = register_parameter("nullTissue", 0.02 * torch::randn({ c.tokenDim }));
     nullGlobal = register_parameter("nullGlobal", 0.02 * torch::randn({ c.tokenDim }));
   }
@@ -665,9 +685,12 @@ Condition SuperSpotNetworkImpl::Encode(const PatchInputs & in, const torch::Tens
     const torch::Tensor drop = dropHistology.to(torch::kBool).to(e.device());
     present = drop.logical_not().to(e.dtype());
     h.dense = h.dense * present.view({ b, 1, 1, 1 });
-    h.cellEntropy = h.cellEntropy * present.view({ b, 1 });
-    h.cellTokens =
-      torch::where(drop.view({ b, 1, 1 }), nullCell.view({ 1, 1, -1 }).expand_as(h.cellTokens), h.cellTokens);
+    if (h.cellTokens.defined())
+    {
+      h.cellEntropy = h.cellEntropy * present.view({ b, 1 });
+      h.cellTokens =
+        torch::where(drop.view({ b, 1, 1 }), nullCell.view({ 1, 1, -1 }).expand_as(h.cellTokens), h.cellTokens);
+    }
     h.tissueTokens =
       torch::where(drop.view({ b, 1, 1 }), nullTissue.view({ 1, 1, -1 }).expand_as(h.tissueTokens), h.tissueTokens);
     h.global = torch::where(drop.view({ b, 1 }), nullGlobal.view({ 1, -1 }).expand_as(h.global), h.global);
@@ -688,7 +711,7 @@ Condition SuperSpotNetworkImpl::Encode(const PatchInputs & in, const torch::Tens
   {
     selector->forward(h.cellTokens, h.cellEntropy, h.global, out);
   }
-  else
+  else if (h.cellTokens.defined())
   {
     out.cellWeights = torch::ones({ b, h.cellTokens.size(1) }, e.options());
     out.cellKeep = out.cellWeights;
@@ -723,6 +746,17 @@ torch::Tensor SuperSpotNetworkImpl::Denoise(const torch::Tensor & xt,
     out = geneGraph->Mix(out);
   }
   return out;
+}
+
+torch::Tensor SuperSpotNetworkImpl::Predict(const Condition & cond, const torch::Tensor & prior)
+{
+  // The same U-Net as the diffusion model's, so the baseline differs by its objective
+  // alone: the noisy-map channels stay (zeros) and the time MLP sees one constant.
+  const std::int64_t b = cond.map.size(0), p = m_Config.patchSize;
+  const torch::Tensor zeros = torch::zeros({ b, m_Config.NumberOfGenes(), p, p }, cond.map.options());
+  const torch::Tensor t = torch::full(
+    { b }, ModelConfig::RegressionTimestep, torch::TensorOptions().dtype(torch::kLong).device(cond.map.device()));
+  return Denoise(zeros, t, cond, prior);
 }
 
 std::int64_t CountParameters(const torch::nn::Module & module, const std::string & prefix)

@@ -29,7 +29,9 @@ struct PatchInputs
   torch::Tensor tissue; ///< (B, 3, S, S) tissue-level H&E, RGB in [0, 1] (unused without histology)
 };
 
-/** What the encoders give the denoiser. Token fields are undefined without histology. */
+/** What the encoders give the denoiser. Token fields are undefined without histology;
+ * the cell fields (tokens, weights, scores, keep, ρ) also without cell tokens
+ * (useCellTokens off: the tissue tokens alone). */
 struct SuperSpotModel_EXPORT Condition
 {
   torch::Tensor map;             ///< (B, Cc, P, P) condition map at HR resolution
@@ -41,7 +43,8 @@ struct SuperSpotModel_EXPORT Condition
   torch::Tensor tissueTokens;    ///< (B, Nt, D)
   torch::Tensor disentangleLoss; ///< scalar (0 when disentangling is off)
 
-  bool HasTokens() const { return cellTokens.defined(); }
+  bool HasTokens() const { return tissueTokens.defined(); }
+  bool HasCellTokens() const { return cellTokens.defined(); }
   /** Each patch's entries repeated k times in a row (patch-major: b·k + j). */
   Condition RepeatInterleave(std::int64_t k) const;
   /** Batch-wise concatenation (a's patches, then b's). */
@@ -64,7 +67,8 @@ private:
 };
 TORCH_MODULE(ResBlock);
 
-/** Hierarchical histology encoding. */
+/** Hierarchical histology encoding (the cell tokens and entropy are undefined
+ * without cell tokens). */
 struct HistologyFeatures
 {
   torch::Tensor dense;        ///< (B, Ch, P, P) cell-level features at HR resolution
@@ -87,6 +91,7 @@ public:
 
 private:
   std::int64_t m_TileBins, m_Q, m_Bins;
+  bool m_CellTokens;
   torch::nn::Sequential cellStem{ nullptr }, tissueStem{ nullptr };
   torch::nn::ModuleList cellBlocks{ nullptr }, tissueBlocks{ nullptr };
   torch::nn::Linear cellToken{ nullptr }, tissueToken{ nullptr };
@@ -272,6 +277,9 @@ public:
                         const torch::Tensor & t,
                         const Condition & cond,
                         const torch::Tensor & prior);
+  /** The regression objective's prediction of x0 (B, G, P, P), model space: Denoise of
+   * a zero noisy map at ModelConfig::RegressionTimestep (one deterministic pass). */
+  torch::Tensor Predict(const Condition & cond, const torch::Tensor & prior);
 
   const ModelConfig & Config() const { return m_Config; }
 

@@ -351,7 +351,15 @@ TrainingSummary Trainer::Train(const PatchProvider & data)
 
     torch::manual_seed(o.seed);
     net::SuperSpotNetwork network(config);
-    Diffusion diffusion(config.diffusion);
+    // The regression baseline is trained with the MSE on x0 whatever diffusion.loss says
+    // (BENCHMARK.md: "a deterministic regression network ... and an MSE loss").
+    const bool regression = config.IsRegression();
+    DiffusionConfig lossConfig = config.diffusion;
+    if (regression)
+    {
+      lossConfig.loss = "mse";
+    }
+    Diffusion diffusion(lossConfig);
     auto params = Parameters(*network);
     std::vector<torch::Tensor> paramTensors;
     for (auto & p : params)
@@ -558,7 +566,8 @@ TrainingSummary Trainer::Train(const PatchProvider & data)
       std::mt19937_64 rng(
         StreamSeed(o.seed, static_cast<std::uint64_t>(m.rank), static_cast<std::uint64_t>(step), Augment));
       std::uniform_int_distribution<int> symmetry(0, 7);
-      std::bernoulli_distribution drop(config.diffusion.cfgDropProbability);
+      // No guidance drops for the regression baseline: it has no unconditional branch.
+      std::bernoulli_distribution drop(regression ? 0.0 : config.diffusion.cfgDropProbability);
       std::vector<torch::Tensor> hr, hrMask, lr, lrMask, base, cell, tissue;
       torch::Tensor dropMask = torch::zeros({ B }, torch::kBool);
       for (std::int64_t b = 0; b < B; ++b)
@@ -592,15 +601,23 @@ TrainingSummary Trainer::Train(const PatchProvider & data)
       const torch::Tensor mask = torch::stack(hrMask).to(device);
       // Model space; masked-out truth pixels are zeroed (the loss ignores them anyway).
       const torch::Tensor x0 = ((torch::stack(hr).to(device) - in.base) / scales) * mask;
-      at::Generator gen =
-        MakeGenerator(StreamSeed(o.seed, static_cast<std::uint64_t>(m.rank), static_cast<std::uint64_t>(step), Noise));
-      const torch::Tensor t = torch::randint(0, config.diffusion.timesteps, { B }, gen, torch::kLong).to(device);
-      const torch::Tensor noise = torch::randn({ B, G, P, P }, gen, torch::kFloat32).to(device);
-
       const net::Condition cond = network->Encode(in, dropMask);
-      const torch::Tensor out = network->Denoise(diffusion.QSample(x0, t, noise), t, cond, network->Prior(in));
-      const torch::Tensor loss = diffusion.Loss(out, diffusion.Target(x0, noise, t), mask) +
-                                 config.diffusion.disentangleWeight * cond.disentangleLoss;
+      torch::Tensor loss;
+      if (regression)
+      {
+        // x0 from one pass: no timesteps, no noise.
+        loss = diffusion.Loss(network->Predict(cond, network->Prior(in)), x0, mask);
+      }
+      else
+      {
+        at::Generator gen = MakeGenerator(
+          StreamSeed(o.seed, static_cast<std::uint64_t>(m.rank), static_cast<std::uint64_t>(step), Noise));
+        const torch::Tensor t = torch::randint(0, config.diffusion.timesteps, { B }, gen, torch::kLong).to(device);
+        const torch::Tensor noise = torch::randn({ B, G, P, P }, gen, torch::kFloat32).to(device);
+        const torch::Tensor out = network->Denoise(diffusion.QSample(x0, t, noise), t, cond, network->Prior(in));
+        loss = diffusion.Loss(out, diffusion.Target(x0, noise, t), mask);
+      }
+      loss = loss + config.diffusion.disentangleWeight * cond.disentangleLoss;
       optimizer.zero_grad();
       loss.backward();
       {

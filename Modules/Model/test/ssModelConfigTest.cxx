@@ -13,6 +13,8 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <map>
+#include <set>
 
 namespace
 {
@@ -213,6 +215,119 @@ TEST(ModelConfig, CheckGenesListsTheMissingGenes)
                    { "slide C5", "2 of the model's 3 genes are missing", "ERBB2", "CD74" });
   const auto idx = ss::GeneIndices(c, { "KRT19", "X", "CD74", "ERBB2" });
   EXPECT_EQ(idx, (std::vector<std::size_t>{ 3, 2, 0 }));
+}
+
+namespace
+{
+
+/** Leaf path → value of a JSON document (objects flattened with '.', arrays as values). */
+void Flatten(const nlohmann::json & j, const std::string & path, std::map<std::string, nlohmann::json> & out)
+{
+  if (j.is_object())
+  {
+    for (const auto & item : j.items())
+    {
+      Flatten(item.value(), path.empty() ? item.key() : path + "." + item.key(), out);
+    }
+    return;
+  }
+  out[path] = j;
+}
+
+/** The leaf paths whose values differ between a and b (or exist in one only). */
+std::set<std::string> ChangedFields(const ss::ModelConfig & a, const ss::ModelConfig & b)
+{
+  std::map<std::string, nlohmann::json> fa, fb;
+  Flatten(a.ToJSON(), "", fa);
+  Flatten(b.ToJSON(), "", fb);
+  std::set<std::string> changed;
+  for (const auto & f : fa)
+  {
+    if (!fb.count(f.first) || fb.at(f.first) != f.second)
+    {
+      changed.insert(f.first);
+    }
+  }
+  for (const auto & f : fb)
+  {
+    if (!fa.count(f.first))
+    {
+      changed.insert(f.first);
+    }
+  }
+  return changed;
+}
+
+} // namespace
+
+TEST(ModelConfig, RegressionObjectiveRoundTripsAndFilesWithoutItReadAsDiffusion)
+{
+  ss::ModelConfig c = ss::ModelConfig::Preset("small", Genes(3));
+  EXPECT_EQ(c.objective, "diffusion");
+  EXPECT_FALSE(c.IsRegression());
+  c.objective = "regression";
+  c.residualScales = { 0.5f, 1.25f, 2.0f };
+  const nlohmann::json j = c.ToJSON();
+  EXPECT_EQ(j["objective"], "regression");
+  const ss::ModelConfig back = ss::ModelConfig::FromJSON(nlohmann::json::parse(j.dump()));
+  EXPECT_TRUE(back.IsRegression());
+  EXPECT_EQ(back.ToJSON(), j);
+  // A config.json written before the key existed (same format version) is a diffusion
+  // model, and one without parts.useCellTokens attends to the cell tokens.
+  nlohmann::json old = j;
+  old.erase("objective");
+  old["parts"].erase("useCellTokens");
+  const ss::ModelConfig o = ss::ModelConfig::FromJSON(old);
+  EXPECT_EQ(o.objective, "diffusion");
+  EXPECT_TRUE(o.useCellTokens);
+  EXPECT_EQ(o.residualScales, c.residualScales);
+  nlohmann::json bad = j;
+  bad["objective"] = "gan";
+  ExpectInputError([&] { ss::ModelConfig::FromJSON(bad, "cfg.json"); }, { "cfg.json", "objective", "gan" });
+  bad["objective"] = 1;
+  ExpectInputError([&] { ss::ModelConfig::FromJSON(bad); }, { "objective", "wrong type" });
+}
+
+TEST(ModelConfig, EachVariantChangesOnlyItsPart)
+{
+  const std::map<std::string, std::set<std::string>> expected{
+    { "full", {} },
+    { "regression", { "objective" } },
+    { "no-disentangling", { "parts.useDisentangling" } },
+    { "no-dynamic-attention", { "parts.useDynamicAttention", "parts.useCellTokens" } },
+    { "no-gene-graph", { "parts.useGeneGraph" } },
+    { "no-histology", { "parts.useHistology", "parts.useDisentangling", "parts.useDynamicAttention" } },
+  };
+  ASSERT_EQ(ss::ModelConfig::VariantNames().size(), expected.size());
+  ss::ModelConfig base = ss::ModelConfig::Preset("medium", Genes(4));
+  base.residualScales = { 1, 2, 3, 4 };
+  base.diffusion.guidanceScale = 2.0;
+  EXPECT_EQ(base.VariantName(), "full");
+  for (const auto & name : ss::ModelConfig::VariantNames())
+  {
+    ASSERT_TRUE(expected.count(name)) << name;
+    ss::ModelConfig v = base;
+    v.ApplyVariant(name);
+    EXPECT_EQ(ChangedFields(base, v), expected.at(name)) << name;
+    EXPECT_NO_THROW(v.Validate()) << name;
+    EXPECT_EQ(v.VariantName(), name);
+    EXPECT_EQ(ss::ModelConfig::FromJSON(v.ToJSON()).VariantName(), name);
+    // "full" brings every part back.
+    v.ApplyVariant("full");
+    EXPECT_TRUE(ChangedFields(base, v).empty()) << name;
+  }
+  // Variants compose; the combination is no single variant.
+  ss::ModelConfig both = base;
+  both.ApplyVariant("regression");
+  both.ApplyVariant("no-gene-graph");
+  EXPECT_TRUE(both.IsRegression());
+  EXPECT_FALSE(both.useGeneGraph);
+  EXPECT_EQ(both.VariantName(), "custom");
+  ExpectInputError([&] { base.ApplyVariant("no-unet"); }, { "variant", "no-unet", "no-dynamic-attention" });
+  // The dynamic selection ranks cell tokens: it cannot run without them.
+  ss::ModelConfig c = base;
+  c.useCellTokens = false;
+  ExpectInputError([&] { c.Validate(); }, { "useDynamicAttention", "useCellTokens" });
 }
 
 TEST(PatchBatch, ZerosMatchTheModelAndValidateNamesTheArray)

@@ -288,3 +288,79 @@ TEST(ModelRunner, ClassifierFreeGuidanceRunsBothBranchesAndChangesTheResult)
   const auto uncond = runner->Sample(batch, onlyUncond, prior, o);
   EXPECT_TRUE(torch::allclose(ss::ToTensor(w0.mean), ss::ToTensor(uncond.mean), 1e-4, 1e-4));
 }
+
+TEST(ModelRunner, RegressionIsOneDeterministicPassWithZeroSpread)
+{
+  at::set_num_threads(1); // ctest runs tests side by side on 2 cores
+  TempDir dir;
+  ss::ModelConfig c = TinyConfig();
+  c.ApplyVariant("regression");
+  c = SaveTiny(dir.Path(), c);
+  const auto runner = ss::ModelRunner::Load(dir.Path(), "cpu", 1);
+  ASSERT_TRUE(runner->GetConfig().IsRegression());
+  const auto in = MakeInputs(c, 2, 14);
+  const ss::PatchBatch batch = ToBatch(in);
+  const ss::EncodedBatch enc = runner->Encode(batch, false);
+  const ss::FloatArray prior = runner->GeneGraphPrior(batch);
+  ss::SamplingOptions o;
+  o.samples = 3;
+  o.keepSamples = true;
+  o.seeds = { 1, 2 };
+  const ss::SampleResult r = runner->Sample(batch, enc, prior, o);
+  ASSERT_EQ(r.samples.shape, (std::vector<std::int64_t>{ 2, 3, 4, 16, 16 }));
+  const torch::Tensor mean = ss::ToTensor(r.mean), all = ss::ToTensor(r.samples);
+  for (std::int64_t k = 0; k < 3; ++k)
+  {
+    EXPECT_TRUE(torch::equal(all.select(1, k), mean)) << k;
+  }
+  EXPECT_EQ(r.std.shape, r.mean.shape);
+  EXPECT_TRUE((ss::ToTensor(r.std) == 0).all().item<bool>());
+  EXPECT_TRUE((mean >= 0).all().item<bool>());
+  EXPECT_GT((mean - in.base).abs().max().item<double>(), 1e-3) << "the prediction is only the base map";
+  // No randomness: other seeds, K = 1 and another call give the same mean.
+  ss::SamplingOptions one;
+  one.samples = 1;
+  one.seeds = { 7, 8 };
+  EXPECT_EQ(runner->Sample(batch, enc, prior, one).mean.data, r.mean.data);
+
+  // Save → load: the loaded model predicts exactly what the in-memory network does.
+  torch::manual_seed(3);
+  ss::net::SuperSpotNetwork original(c);
+  original->eval();
+  torch::NoGradGuard noGrad;
+  const torch::Tensor scales = torch::tensor(c.residualScales).view({ 1, 4, 1, 1 });
+  const torch::Tensor direct =
+    (in.base + scales * original->Predict(original->Encode(in), original->Prior(in))).clamp_min(0);
+  EXPECT_TRUE(torch::equal(mean, direct));
+
+  // Guidance cannot apply: no unconditional branch was trained.
+  ss::SamplingOptions guided = one;
+  guided.guidance = 2.0;
+  const std::string m = ErrorOf([&] { runner->Sample(batch, runner->Encode(batch, true), prior, guided); });
+  EXPECT_NE(m.find("guidance"), std::string::npos) << m;
+  EXPECT_NE(m.find("regression"), std::string::npos) << m;
+}
+
+TEST(ModelRunner, TissueTokensAloneEncodeAndSampleWithGuidance)
+{
+  at::set_num_threads(1);
+  TempDir dir;
+  ss::ModelConfig c = TinyConfig();
+  c.ApplyVariant("no-dynamic-attention");
+  c = SaveTiny(dir.Path(), c);
+  const auto runner = ss::ModelRunner::Load(dir.Path(), "cpu", 1);
+  const auto in = MakeInputs(c, 2, 15);
+  const ss::PatchBatch batch = ToBatch(in);
+  const ss::EncodedBatch enc = runner->Encode(batch, true);
+  EXPECT_TRUE(enc.conditional.cellTokens.Empty());
+  EXPECT_TRUE(enc.conditional.cellWeights.Empty());
+  EXPECT_EQ(enc.conditional.tissueTokens.shape, (std::vector<std::int64_t>{ 2, 16, 16 }));
+  ASSERT_TRUE(enc.HasUnconditional());
+  ss::SamplingOptions o;
+  o.samples = 2;
+  o.steps = 3;
+  o.guidance = 2.0;
+  const ss::SampleResult r = runner->Sample(batch, enc, runner->GeneGraphPrior(batch), o);
+  EXPECT_TRUE(torch::isfinite(ss::ToTensor(r.mean)).all().item<bool>());
+  EXPECT_GT(ss::ToTensor(r.std).mean().item<double>(), 0.0);
+}

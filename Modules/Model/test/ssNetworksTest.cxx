@@ -202,6 +202,92 @@ TEST(Networks, EachAblationSwitchRemovesItsPartAndGradientsReachEachPartWhenOn)
   EXPECT_GT(PartGradient(plainNorms, "expressionOnly"), 0.0);
 }
 
+TEST(Networks, EachNamedVariantRemovesItsPart)
+{
+  at::set_num_threads(1); // ctest runs tests side by side on 2 cores
+  const ss::ModelConfig full = TinyConfig();
+  torch::manual_seed(4);
+  ss::net::SuperSpotNetwork reference(full);
+  const auto in = MakeInputs(full, 2, 6);
+  const std::int64_t total = ss::net::CountParameters(*reference);
+  const auto params = [&](const std::string & prefix) { return ss::net::CountParameters(*reference, prefix); };
+  const auto build = [&](const std::string & name)
+  {
+    ss::ModelConfig c = full;
+    c.ApplyVariant(name);
+    return ss::net::SuperSpotNetwork(c);
+  };
+
+  // "full" is the model as configured; "regression" has exactly its parameters.
+  for (const std::string name : { "full", "regression" })
+  {
+    ss::net::SuperSpotNetwork n = build(name);
+    const auto a = reference->named_parameters(true), b = n->named_parameters(true);
+    ASSERT_EQ(a.size(), b.size()) << name;
+    for (std::size_t i = 0; i < a.size(); ++i)
+    {
+      EXPECT_EQ(a[i].key(), b[i].key()) << name;
+      EXPECT_EQ(a[i].value().sizes(), b[i].value().sizes()) << name << " " << a[i].key();
+    }
+  }
+
+  ss::net::SuperSpotNetwork n = build("no-disentangling");
+  EXPECT_EQ(ss::net::CountParameters(*n, "disentangling"), 0);
+  EXPECT_GT(ss::net::CountParameters(*n, "fusion"), 0);
+  EXPECT_EQ(total - params("disentangling") + ss::net::CountParameters(*n, "fusion") -
+              (params("unet.inConv") - ss::net::CountParameters(*n, "unet.inConv")),
+            ss::net::CountParameters(*n));
+
+  // One fixed histology scale: no selector and no cell tokens (nor their null token);
+  // the tissue tokens and the cross-attention stay.
+  n = build("no-dynamic-attention");
+  for (const std::string gone : { "selector", "histology.cellToken", "histology.cellPosition", "nullCell" })
+  {
+    EXPECT_GT(params(gone), 0) << gone;
+    EXPECT_EQ(ss::net::CountParameters(*n, gone), 0) << gone;
+  }
+  EXPECT_EQ(total - params("selector") - params("histology.cellToken") - params("histology.cellPosition") -
+              params("nullCell"),
+            ss::net::CountParameters(*n));
+  {
+    const ss::net::Condition cond = n->Encode(in);
+    EXPECT_FALSE(cond.HasCellTokens());
+    EXPECT_FALSE(cond.cellWeights.defined());
+    ASSERT_TRUE(cond.HasTokens());
+    EXPECT_EQ(cond.tissueTokens.sizes(), (std::vector<std::int64_t>{ 2, 16, 16 }));
+    const auto norms = GradientNorms(n, in);
+    for (const std::string part :
+         { "histology.tissueToken", "histology.cellStem", "nullTissue", "_xattn", "disentangling.filmHist" })
+    {
+      EXPECT_GT(PartGradient(norms, part), 0.0) << part << " gets no gradient";
+    }
+    // The attention sees the tissue context: another one changes the output.
+    torch::NoGradGuard noGrad;
+    const torch::Tensor xt = torch::randn_like(in.lr), t = torch::full({ 2 }, 10, torch::kLong);
+    const torch::Tensor y = n->Denoise(xt, t, cond, n->Prior(in));
+    ss::net::PatchInputs other = in;
+    other.tissue = 1 - in.tissue;
+    EXPECT_FALSE(torch::allclose(n->Denoise(xt, t, n->Encode(other), n->Prior(in)), y, 1e-5, 1e-5));
+  }
+
+  n = build("no-gene-graph");
+  EXPECT_EQ(ss::net::CountParameters(*n, "geneGraph"), 0);
+  EXPECT_EQ(total - params("geneGraph") - (params("unet.inConv") - ss::net::CountParameters(*n, "unet.inConv")),
+            ss::net::CountParameters(*n));
+
+  n = build("no-histology");
+  for (const std::string gone : { "histology", "null", "selector", "disentangling", "fusion" })
+  {
+    EXPECT_EQ(ss::net::CountParameters(*n, gone), 0) << gone;
+  }
+  for (const auto & p : n->named_parameters(true))
+  {
+    EXPECT_EQ(p.key().find("xattn"), std::string::npos) << p.key();
+  }
+  EXPECT_GT(ss::net::CountParameters(*n, "expressionOnly"), 0);
+  EXPECT_GT(ss::net::CountParameters(*n, "geneGraph"), 0);
+}
+
 TEST(Networks, DynamicSelectionDependsOnTheInput)
 {
   const ss::ModelConfig c = TinyConfig();
@@ -474,4 +560,47 @@ TEST(Training, LossFallsWhenOverfittingAFewPatches)
   }
   const double after = evaluate();
   EXPECT_LT(after, 0.5 * before) << "before " << before << ", after " << after;
+}
+
+TEST(Training, RegressionLossFallsWhenOverfittingAFewPatches)
+{
+  at::set_num_threads(1); // ctest runs tests side by side on 2 cores
+  ss::ModelConfig c = TinyConfig();
+  c.ApplyVariant("regression");
+  torch::manual_seed(0);
+  ss::net::SuperSpotNetwork net(c);
+  ss::DiffusionConfig mse = c.diffusion;
+  mse.loss = "mse";
+  const ss::Diffusion diff(mse);
+  const auto in = MakeInputs(c, 3, 21);
+  const torch::Tensor x0 = torch::sin(in.base * 3) + 0.3 * torch::randn_like(in.base);
+  torch::Tensor mask = torch::ones({ 3, 1, 16, 16 });
+  mask[0][0][0][0] = 0;
+  const auto evaluate = [&]()
+  {
+    torch::NoGradGuard noGrad;
+    return diff.Loss(net->Predict(net->Encode(in), net->Prior(in)), x0, mask).item<double>();
+  };
+  const double before = evaluate();
+  torch::optim::AdamW opt(net->parameters(), torch::optim::AdamWOptions(2e-3).weight_decay(0.0));
+  for (int step = 0; step < 40; ++step)
+  {
+    const auto cond = net->Encode(in);
+    const torch::Tensor loss = diff.Loss(net->Predict(cond, net->Prior(in)), x0, mask) + 0.01 * cond.disentangleLoss;
+    opt.zero_grad();
+    loss.backward();
+    opt.step();
+  }
+  const double after = evaluate();
+  EXPECT_LT(after, 0.25 * before) << "before " << before << ", after " << after;
+  // Deterministic: the prediction is the U-Net of a zero map at the fixed timestep.
+  torch::NoGradGuard noGrad;
+  const auto cond = net->Encode(in);
+  const torch::Tensor prior = net->Prior(in);
+  const torch::Tensor a = net->Predict(cond, prior);
+  EXPECT_TRUE(torch::equal(a, net->Predict(cond, prior)));
+  EXPECT_TRUE(torch::equal(
+    a,
+    net->Denoise(
+      torch::zeros_like(in.base), torch::full({ 3 }, ss::ModelConfig::RegressionTimestep, torch::kLong), cond, prior)));
 }

@@ -170,6 +170,45 @@ TEST(Trainer, TrainsWritesAModelAndResumesExactly)
   EXPECT_EQ(ss::ReadSafeTensors(interrupted.File("checkpoint/state.safetensors")).metadata.at("step"), "2");
 }
 
+TEST(Trainer, RegressionTrainsWritesARegressionModelAndResumesExactly)
+{
+  ss::ModelConfig c = ss::test::TinyConfig();
+  c.ApplyVariant("regression");
+  const auto data = ss::test::SyntheticProvider(c, 7);
+  TempDir straight, interrupted;
+  ss::TrainerOptions o = Quick(straight.Path());
+  o.steps = 4;
+  o.checkpointEvery = 2;
+  const ss::TrainingSummary a = ss::Trainer(c, o).Train(data);
+  ASSERT_EQ(a.losses.size(), 4u);
+  for (double l : a.losses)
+  {
+    EXPECT_TRUE(std::isfinite(l) && l > 0);
+  }
+  EXPECT_TRUE(a.config.IsRegression());
+  const auto runner = ss::ModelRunner::Load(straight.Path(), "cpu", 1);
+  EXPECT_TRUE(runner->GetConfig().IsRegression());
+  EXPECT_TRUE(ss::ModelConfig::FromJSON(ss::ReadJSONFile(straight.File("checkpoint/config.json"))).IsRegression());
+
+  ss::TrainerOptions r = o;
+  r.outputDir = interrupted.Path();
+  r.stopAfter = 2;
+  ss::Trainer(c, r).Train(data);
+  r.stopAfter = 0;
+  r.resume = true;
+  const ss::TrainingSummary b = ss::Trainer(c, r).Train(data);
+  EXPECT_EQ(b.firstStep, 2);
+  ASSERT_EQ(b.losses.size(), 2u);
+  EXPECT_EQ(b.losses[0], a.losses[2]);
+  EXPECT_EQ(b.losses[1], a.losses[3]);
+  EXPECT_EQ(b.parameterDigest, a.parameterDigest);
+
+  // The same data and seed trained as a diffusion model learn something else.
+  TempDir diffusion;
+  o.outputDir = diffusion.Path();
+  EXPECT_NE(ss::Trainer(ss::test::TinyConfig(), o).Train(data).parameterDigest, a.parameterDigest);
+}
+
 TEST(Trainer, BadOptionsAndDataAreRefused)
 {
   const ss::ModelConfig c = ss::test::TinyConfig();
