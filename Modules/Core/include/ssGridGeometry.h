@@ -35,6 +35,10 @@ struct SuperSpotCore_EXPORT GridGeometry
   std::size_t GetNumberOfPixels() const { return size[0] * size[1]; }
   /** Gives `image` this grid's spacing, origin, direction and regions (does not allocate). */
   void ApplyTo(itk::ImageBase<2> * image) const;
+  /** Gives `image` this grid's spacing, origin, direction and largest possible region only:
+   * what a filter's GenerateOutputInformation sets (ApplyTo would also reset the requested
+   * region, which the pipeline has set by then). */
+  void ApplyInformationTo(itk::ImageBase<2> * image) const;
   PointType IndexToPhysical(double i, double j) const;
   itk::ContinuousIndex<double, 2> PhysicalToIndex(const PointType & p) const;
   /** Same physical extent, pixels `factor` times smaller (factor > 1 refines). */

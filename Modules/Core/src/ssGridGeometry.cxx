@@ -64,6 +64,14 @@ void GridGeometry::ApplyTo(itk::ImageBase<2> * image) const
   image->SetRegions(GetRegion());
 }
 
+void GridGeometry::ApplyInformationTo(itk::ImageBase<2> * image) const
+{
+  image->SetOrigin(origin);
+  image->SetSpacing(spacing);
+  image->SetDirection(direction);
+  image->SetLargestPossibleRegion(GetRegion());
+}
+
 PointType GridGeometry::IndexToPhysical(double i, double j) const
 {
   PointType p;

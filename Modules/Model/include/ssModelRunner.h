@@ -51,6 +51,12 @@ struct SuperSpotModel_EXPORT SamplingOptions
    * do not depend on batching); empty = seed + patch index. */
   std::vector<std::uint64_t> seeds;
   std::uint64_t seed = 0;
+  /** x_T of every sample, (B, K, G, P, P) in model space; empty = drawn from the patches'
+   * generators. With it a caller can make x_T a function of position on the slide (a noise
+   * field), so that overlapping patches start from the same noise where they overlap. With
+   * DDIM and η = 0 (the default) a sample is then a deterministic function of x_T and the
+   * condition; the noise of stochastic steps (DDPM, η > 0) still comes from the generators. */
+  FloatArray initialNoise;
   bool keepSamples = false; ///< also return every sample
 };
 
@@ -102,13 +108,15 @@ public:
   /** Stage 1. withUnconditional: also encode with the histology dropped (needed by
    * Sample when the guidance scale is not 1). */
   EncodedBatch Encode(const PatchBatch & batch, bool withUnconditional) const;
-  /** Stage 2: (B, G·priorFeatures, P, P); empty when the model has no gene graph. */
+  /** Stage 2: (B, G·priorFeatures, P, P); empty when the model has no gene graph. Reads
+   * lr, base and lrMask only (the prior is per pixel: any P × P tiling gives the same map). */
   FloatArray GeneGraphPrior(const PatchBatch & batch) const;
-  /** Stage 3: K samples per patch. `batch` supplies base for the inverse transform.
+  /** Stage 3: K samples per patch. Only `batch.base` is read (the inverse transform), so the
+   * other arrays of `batch` may stay empty.
    * A regression model (ModelConfig::objective) runs one deterministic pass instead:
    * mean = its prediction, std = 0, samples = K identical copies when kept (K = 1 is
-   * all a caller needs); steps, sampler, η and seeds do not apply and a guidance scale
-   * other than 1 is refused (no unconditional branch was trained). */
+   * all a caller needs); steps, sampler, η, seeds and initialNoise do not apply and a
+   * guidance scale other than 1 is refused (no unconditional branch was trained). */
   SampleResult Sample(const PatchBatch & batch,
                       const EncodedBatch & condition,
                       const FloatArray & prior,

@@ -177,7 +177,8 @@ torch::Tensor SampleLoop(const Diffusion & diffusion,
                          std::int64_t samplesPerPatch,
                          const std::vector<std::int64_t> & sampleShape,
                          const SamplerSettings & settings,
-                         const torch::TensorOptions & options)
+                         const torch::TensorOptions & options,
+                         const torch::Tensor & initial)
 {
   std::vector<std::int64_t> shape{ samplesPerPatch };
   shape.insert(shape.end(), sampleShape.begin(), sampleShape.end());
@@ -194,7 +195,7 @@ torch::Tensor SampleLoop(const Diffusion & diffusion,
     return torch::cat(parts, 0).to(options);
   };
   const std::vector<std::int64_t> ts = diffusion.SamplingTimesteps(settings.steps);
-  torch::Tensor x = noise();
+  torch::Tensor x = initial.defined() ? initial.to(options) : noise();
   const std::int64_t n = x.size(0);
   const bool stochastic = settings.sampler == "ddpm" || settings.eta > 0;
   for (std::size_t i = 0; i < ts.size(); ++i)

@@ -78,10 +78,11 @@ struct SamplerSettings
 };
 
 /** Runs the reverse chain for B patches × K samples (patch-major: b·K + k).
- * Every random number of patch b — x_T and each step's noise — comes from its own
- * generator gens[b] (CPU), drawn K samples at a time, so a patch's samples do not
- * depend on which other patches share the batch. model(x_t, t) gives the
- * denoiser's output for the (B·K) batch at timestep t. Returns x0 (B·K, G, P, P). */
+ * Every random number of patch b — x_T (unless `initial` gives it) and each step's
+ * noise — comes from its own generator gens[b] (CPU), drawn K samples at a time, so a
+ * patch's samples do not depend on which other patches share the batch. model(x_t, t)
+ * gives the denoiser's output for the (B·K) batch at timestep t. initial: x_T
+ * (B·K, G, P, P), or undefined. Returns x0 (B·K, G, P, P). */
 SuperSpotModel_EXPORT torch::Tensor SampleLoop(
   const Diffusion & diffusion,
   const std::function<torch::Tensor(const torch::Tensor & xt, const torch::Tensor & t)> & model,
@@ -89,7 +90,8 @@ SuperSpotModel_EXPORT torch::Tensor SampleLoop(
   std::int64_t samplesPerPatch,
   const std::vector<std::int64_t> & sampleShape,
   const SamplerSettings & settings,
-  const torch::TensorOptions & options);
+  const torch::TensorOptions & options,
+  const torch::Tensor & initial = {});
 
 /** A CPU generator seeded with `seed` (its Philox/MT state is a pure function of it). */
 SuperSpotModel_EXPORT at::Generator MakeGenerator(std::uint64_t seed);

@@ -154,14 +154,25 @@ struct ModelRunner::Impl
     }
   }
 
-  net::PatchInputs Inputs(const PatchBatch & b) const
+  /** expressionOnly: the gene-graph prior reads lr, base and lrMask only. */
+  net::PatchInputs Inputs(const PatchBatch & b, bool expressionOnly = false) const
   {
-    b.Validate(config);
+    if (expressionOnly)
+    {
+      const std::int64_t g = config.NumberOfGenes(), p = config.patchSize;
+      b.lr.RequireShape({ b.batch, g, p, p }, "lr");
+      b.base.RequireShape({ b.batch, g, p, p }, "base");
+      b.lrMask.RequireShape({ b.batch, 1, p, p }, "lrMask");
+    }
+    else
+    {
+      b.Validate(config);
+    }
     net::PatchInputs in;
     in.lr = ToTensor(b.lr, device);
     in.base = ToTensor(b.base, device);
     in.lrMask = ToTensor(b.lrMask, device);
-    if (config.useHistology)
+    if (config.useHistology && !expressionOnly)
     {
       in.cell = ToTensor(b.cell, device);
       in.tissue = ToTensor(b.tissue, device);
@@ -286,7 +297,7 @@ FloatArray ModelRunner::GeneGraphPrior(const PatchBatch & batch) const
       {
         return FloatArray();
       }
-      return ToArray(m_Impl->network->Prior(m_Impl->Inputs(batch)));
+      return ToArray(m_Impl->network->Prior(m_Impl->Inputs(batch, /*expressionOnly=*/true)));
     });
 }
 
@@ -302,8 +313,8 @@ SampleResult ModelRunner::Sample(const PatchBatch & batch,
       m_Impl->UseThreads();
       const ModelConfig & c = m_Impl->config;
       const torch::Device & dev = m_Impl->device;
-      batch.Validate(c);
       const std::int64_t b = batch.batch, k = options.samples, g = c.NumberOfGenes(), p = c.patchSize;
+      batch.base.RequireShape({ b, g, p, p }, "base");
       if (k < 1)
       {
         SS_INPUT_ERROR("", "samples", "must be at least 1", "ask for one or more samples per patch");
@@ -352,6 +363,12 @@ SampleResult ModelRunner::Sample(const PatchBatch & batch,
                        "has " + std::to_string(options.seeds.size()) + " seeds for " + std::to_string(b) + " patches",
                        "give one seed per patch, or none");
       }
+      torch::Tensor initial;
+      if (!options.initialNoise.Empty())
+      {
+        options.initialNoise.RequireShape({ b, k, g, p, p }, "initialNoise");
+        initial = ToTensor(options.initialNoise, dev).view({ b * k, g, p, p });
+      }
       RequireCondition(condition.conditional, c, b, "condition");
       if (guided)
       {
@@ -395,7 +412,8 @@ SampleResult ModelRunner::Sample(const PatchBatch & batch,
                                           k,
                                           { g, p, p },
                                           settings,
-                                          torch::TensorOptions().dtype(torch::kFloat32).device(dev));
+                                          torch::TensorOptions().dtype(torch::kFloat32).device(dev),
+                                          initial);
       const torch::Tensor base = ToTensor(batch.base, dev).repeat_interleave(k, 0);
       const torch::Tensor v = (base + m_Impl->scales * x0).clamp_min(0).view({ b, k, g, p, p });
       SampleResult r;

@@ -238,6 +238,38 @@ TEST(ModelRunner, SamplingShapesSeedsAndTheInverseTransform)
   EXPECT_NE(ErrorOf([&] { runner->Sample(batch, enc, prior, bad); }).find("euler"), std::string::npos);
 }
 
+TEST(ModelRunner, GivenInitialNoiseMakesDDIMSamplesIndependentOfTheSeeds)
+{
+  TempDir dir;
+  const ss::ModelConfig c = SaveTiny(dir.Path());
+  at::set_num_threads(1);
+  const auto runner = ss::ModelRunner::Load(dir.Path(), "cpu", 1);
+  const ss::PatchBatch batch = ToBatch(MakeInputs(c, 2, 21));
+  const ss::EncodedBatch enc = runner->Encode(batch, false);
+  const ss::FloatArray prior = runner->GeneGraphPrior(batch);
+  ss::SamplingOptions o;
+  o.samples = 2;
+  o.steps = 4;
+  o.seeds = { 1, 2 };
+  torch::manual_seed(5);
+  o.initialNoise = ss::ToArray(torch::randn({ 2, 2, 4, 16, 16 }));
+  // Only base is read by Sample: the other arrays may be left out.
+  ss::PatchBatch baseOnly;
+  baseOnly.batch = 2;
+  baseOnly.base = batch.base;
+  const ss::SampleResult a = runner->Sample(baseOnly, enc, prior, o);
+  ss::SamplingOptions reseeded = o;
+  reseeded.seeds = { 7, 8 };
+  EXPECT_EQ(runner->Sample(batch, enc, prior, reseeded).mean.data, a.mean.data)
+    << "DDIM with eta 0 is a deterministic function of x_T";
+  ss::SamplingOptions drawn = o;
+  drawn.initialNoise = ss::FloatArray();
+  EXPECT_NE(runner->Sample(batch, enc, prior, drawn).mean.data, a.mean.data);
+  ss::SamplingOptions bad = o;
+  bad.initialNoise = ss::FloatArray({ 2, 1, 4, 16, 16 });
+  EXPECT_NE(ErrorOf([&] { runner->Sample(batch, enc, prior, bad); }).find("initialNoise"), std::string::npos);
+}
+
 TEST(ModelRunner, TinyResidualScalesGiveBackTheBaseMap)
 {
   TempDir dir;

@@ -132,8 +132,8 @@ struct SuperSpotPairs_EXPORT PatchSample
   unsigned int tissueSize = 0; ///< S
   IndexType hrIndex;           ///< HR index of the patch's first pixel (may be outside the grid)
   IndexType tissueIndex;       ///< tissue-level index of the context window's first pixel
-  std::vector<float> hr;       ///< (G, P, P) log1p-normalized truth, 0 outside the grid
-  std::vector<float> hrMask;   ///< (1, P, P) 0/1
+  std::vector<float> hr;       ///< (G, P, P) log1p-normalized truth, 0 outside the grid; empty without truth
+  std::vector<float> hrMask;   ///< (1, P, P) 0/1; empty without truth
   std::vector<float> lr;       ///< (G, P, P) 0 where lrMask = 0
   std::vector<float> lrMask;   ///< (1, P, P) 0/1
   std::vector<float> base;     ///< (G, P, P)
@@ -143,7 +143,10 @@ struct SuperSpotPairs_EXPORT PatchSample
 
 /** The P × P window of `pair` whose first HR pixel is `hrIndex` (any index: pixels outside
  * the grid read as 0 / masked / white). The tissue window is the S × S block of tissue pixels
- * centred on the patch's centre (rounded to the nearest tissue-pixel edge). */
+ * centred on the patch's centre (rounded to the nearest tissue-pixel edge). A pair without
+ * truth (hr and hrMask both null: the inputs of a prediction) leaves hr and hrMask empty.
+ * Only the pixels of the window are read, so the maps need only hold (buffer) the window's
+ * part of their grid, as a streaming pipeline's requested regions give them. */
 SuperSpotPairs_EXPORT PatchSample ExtractPatch(const SlidePair & pair,
                                                unsigned int P,
                                                const IndexType & hrIndex,

@@ -122,6 +122,10 @@ HistologyTileExtractionFilter::HistologyTileExtractionFilter()
 
 void HistologyTileExtractionFilter::SetHRGrid(const GridGeometry & grid)
 {
+  if (m_HasHRGrid && grid.SameAs(m_HRGrid, 0))
+  {
+    return; // unchanged: a pipeline that sets it again on every update need not run again
+  }
   m_HRGrid = grid;
   m_HasHRGrid = true;
   this->Modified();

@@ -486,22 +486,26 @@ PatchSample ExtractPatch(const SlidePair & pair,
                          const IndexType & hrIndex,
                          const PatchOptions & options)
 {
-  if (P == 0 || !pair.hr || !pair.hrMask || !pair.lr || !pair.lrMask || !pair.base)
+  if (P == 0 || !pair.lr || !pair.lrMask || !pair.base || (!pair.hr) != (!pair.hrMask))
   {
     throw std::invalid_argument("ExtractPatch: empty patch size or incomplete slide");
   }
+  const bool truth = static_cast<bool>(pair.hr);
   PatchSample p;
-  p.genes = pair.hr->GetNumberOfComponentsPerPixel();
+  p.genes = pair.lr->GetNumberOfComponentsPerPixel();
   p.size = P;
   p.hrIndex = hrIndex;
   const unsigned int G = p.genes;
   const std::size_t area = static_cast<std::size_t>(P) * P;
-  p.hr.assign(G * area, 0.0f);
+  if (truth)
+  {
+    p.hr.assign(G * area, 0.0f);
+    p.hrMask.assign(area, 0.0f);
+  }
   p.lr.assign(G * area, 0.0f);
   p.base.assign(G * area, 0.0f);
-  p.hrMask.assign(area, 0.0f);
   p.lrMask.assign(area, 0.0f);
-  const RegionType grid = pair.hr->GetLargestPossibleRegion();
+  const RegionType grid = pair.lr->GetLargestPossibleRegion();
   for (unsigned int y = 0; y < P; ++y)
   {
     for (unsigned int x = 0; x < P; ++x)
@@ -512,17 +516,23 @@ PatchSample ExtractPatch(const SlidePair & pair,
         continue;
       }
       const std::size_t at = static_cast<std::size_t>(y) * P + x;
-      const auto hr = pair.hr->GetPixel(idx);
       const auto lr = pair.lr->GetPixel(idx);
       const auto base = pair.base->GetPixel(idx);
       for (unsigned int g = 0; g < G; ++g)
       {
-        p.hr[g * area + at] = hr[g];
         p.lr[g * area + at] = lr[g];
         p.base[g * area + at] = base[g];
       }
-      p.hrMask[at] = pair.hrMask->GetPixel(idx) ? 1.0f : 0.0f;
       p.lrMask[at] = pair.lrMask->GetPixel(idx) ? 1.0f : 0.0f;
+      if (truth)
+      {
+        const auto hr = pair.hr->GetPixel(idx);
+        for (unsigned int g = 0; g < G; ++g)
+        {
+          p.hr[g * area + at] = hr[g];
+        }
+        p.hrMask[at] = pair.hrMask->GetPixel(idx) ? 1.0f : 0.0f;
+      }
     }
   }
   if (!pair.cell || !pair.tissue)
