@@ -39,6 +39,7 @@ int SuperSpotTrainModuleEntryPoint(int argc, char * argv[])
       options.model.noDisentangling = args.noDisentangling;
       options.model.noDynamicAttention = args.noDynamicAttention;
       options.model.noGeneGraph = args.noGeneGraph;
+      options.model.regression = args.regression;
       options.windows.minValidFraction = args.minValidFraction;
       options.overwrite = args.overwrite;
       ss::TrainerOptions & t = options.trainer;

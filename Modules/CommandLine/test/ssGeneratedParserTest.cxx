@@ -11,6 +11,7 @@
 #include <boost/filesystem.hpp>
 
 #include <cstdlib>
+#include <unistd.h>
 
 int SuperSpotCLITestModuleModuleEntryPoint(int argc, char * argv[]);
 
@@ -261,7 +262,9 @@ class GeneratedModule : public ::testing::Test
 protected:
   void SetUp() override
   {
-    m_Dir = std::string(::testing::TempDir()) + "/superspot-cli-module";
+    // One folder per test and process: CTest runs these tests side by side (-j2).
+    m_Dir = std::string(::testing::TempDir()) + "/superspot-cli-module-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name() + "-" + std::to_string(getpid());
     boost::filesystem::remove_all(m_Dir);
     ss::CreateDirectories(m_Dir);
     ss::WriteTextFileAtomically(m_Dir + "/in.nrrd", "volume bytes\n");
@@ -271,6 +274,8 @@ protected:
   {
     unsetenv("SUPERSPOT_PROGRESS");
     ss::ProgressReporter::SetGlobalStyle(ss::ProgressReporter::Style::None);
+    boost::system::error_code ec;
+    boost::filesystem::remove_all(m_Dir, ec);
   }
 
   int Run(std::initializer_list<std::string> args)

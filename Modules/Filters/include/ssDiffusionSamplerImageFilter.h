@@ -23,7 +23,8 @@ namespace ss
  *  - SetMaskInput (optional): the HR pixels to predict (normally the LR mask: covered by a spot).
  *    Outside it the outputs are 0, and patches holding none of it are not sampled.
  * Outputs (HR grid of the base map, log1p-normalized, G components): GetMeanOutput (0),
- * GetStdOutput (1).
+ * GetStdOutput (1); with KeepSamples, GetSamplesOutput (2): the K blended samples, K·G
+ * components, component k·G + g = sample k of gene g (for calibration: interval coverage).
  *
  * Sampling: DDIM or DDPM (the model's sampler and steps unless set), classifier-free guidance
  * with GuidanceScale ≠ 1 (the condition must hold the unconditional encoding:
@@ -59,6 +60,8 @@ public:
 
   ExpressionImageType * GetMeanOutput() { return this->GetOutput(0); }
   ExpressionImageType * GetStdOutput() { return this->GetOutput(1); }
+  /** The blended samples (allocated only with KeepSamples). */
+  ExpressionImageType * GetSamplesOutput() { return this->GetOutput(2); }
 
   /** K, samples per patch (default 8). */
   itkSetClampMacro(NumberOfSamples, unsigned int, 1, 1024);
@@ -77,6 +80,10 @@ public:
   itkGetConstMacro(GuidanceScale, double);
   itkSetMacro(Seed, std::uint64_t);
   itkGetConstMacro(Seed, std::uint64_t);
+  /** Also give every blended sample (output 2); off by default (K times the memory of the mean). */
+  itkSetMacro(KeepSamples, bool);
+  itkGetConstMacro(KeepSamples, bool);
+  itkBooleanMacro(KeepSamples);
 
   /** The guidance scale this filter will use (its own, or the model's). */
   double EffectiveGuidanceScale() const;
@@ -99,6 +106,7 @@ private:
   double m_Eta{ -1 };
   double m_GuidanceScale{ -1 };
   std::uint64_t m_Seed{ 0 };
+  bool m_KeepSamples{ false };
   PatchLattice m_Lattice;
 };
 

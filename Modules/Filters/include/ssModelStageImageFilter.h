@@ -126,7 +126,7 @@ private:
  * unconditional one, each as
  *   map (Cc·P·P) | cell tokens (Nc·D) | cell weights (Nc) | tissue tokens (Nt·D),
  * row-major as ConditionArrays holds them; the token parts are absent for a model without
- * histology. */
+ * histology, the cell-token parts for one without cell tokens (useCellTokens). */
 struct SuperSpotFilters_EXPORT ConditionLayout
 {
   std::size_t map = 0, cellTokens = 0, cellWeights = 0, tissueTokens = 0;

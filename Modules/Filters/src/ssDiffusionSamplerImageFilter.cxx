@@ -19,8 +19,9 @@ DiffusionSamplerImageFilter::DiffusionSamplerImageFilter()
   this->AddRequiredInputName("Base");
   this->AddOptionalInputName("Prior");
   this->AddOptionalInputName("Mask");
-  this->SetNumberOfRequiredOutputs(2);
+  this->SetNumberOfRequiredOutputs(3);
   this->SetNthOutput(1, this->MakeOutput(1));
+  this->SetNthOutput(2, this->MakeOutput(2));
 }
 
 void DiffusionSamplerImageFilter::SetBaseInput(const ExpressionImageType * image)
@@ -106,10 +107,10 @@ void DiffusionSamplerImageFilter::GenerateOutputInformation()
           SS_INPUT_ERROR("", "mask", "is not on the base map's grid", "give the LR mask of the same HR grid");
         }
       }
-      for (unsigned int i = 0; i < 2; ++i)
+      for (unsigned int i = 0; i < 3; ++i)
       {
         hr.ApplyInformationTo(this->GetOutput(i));
-        this->GetOutput(i)->SetNumberOfComponentsPerPixel(genes);
+        this->GetOutput(i)->SetNumberOfComponentsPerPixel(i < 2 ? genes : genes * m_NumberOfSamples);
       }
     });
 }
@@ -135,9 +136,10 @@ void DiffusionSamplerImageFilter::GenerateData()
       ExpressionImageType * mean = this->GetOutput(0);
       ExpressionImageType * sd = this->GetOutput(1);
       const RegionType R = mean->GetRequestedRegion();
-      for (ExpressionImageType * out : { mean, sd })
+      ExpressionImageType * samples = this->GetOutput(2);
+      for (ExpressionImageType * out : { mean, sd, samples })
       {
-        out->SetBufferedRegion(R);
+        out->SetBufferedRegion(out == samples && !m_KeepSamples ? RegionType(R.GetIndex(), SizeType{ { 0, 0 } }) : R);
         out->Allocate();
       }
       const ExpressionImageType * condition = this->GetInput();
@@ -266,6 +268,7 @@ void DiffusionSamplerImageFilter::GenerateData()
       // Blended samples → mean and standard deviation per pixel.
       ExpressionImageType::PixelType m(static_cast<unsigned int>(G)), s(static_cast<unsigned int>(G));
       std::vector<double> blended(K);
+      ExpressionImageType::PixelType all(static_cast<unsigned int>(K * G));
       for (itk::ImageRegionIteratorWithIndex<ExpressionImageType> it(mean, R); !it.IsAtEnd(); ++it)
       {
         const IndexType idx = it.GetIndex();
@@ -286,11 +289,19 @@ void DiffusionSamplerImageFilter::GenerateData()
             ss += (blended[k] - mu) * (blended[k] - mu);
           }
           m[static_cast<unsigned int>(g)] = static_cast<float>(mu);
+          for (std::size_t k = 0; k < K; ++k)
+          {
+            all[static_cast<unsigned int>(k * G + g)] = static_cast<float>(blended[k]);
+          }
           s[static_cast<unsigned int>(g)] =
             K > 1 ? static_cast<float>(std::sqrt(ss / static_cast<double>(K - 1))) : 0.0f;
         }
         it.Set(m);
         sd->SetPixel(idx, s);
+        if (m_KeepSamples)
+        {
+          samples->SetPixel(idx, all);
+        }
       }
     });
 }
@@ -304,6 +315,7 @@ void DiffusionSamplerImageFilter::PrintSelf(std::ostream & os, itk::Indent inden
   os << indent << "Eta: " << m_Eta << " (< 0: the model's)" << std::endl;
   os << indent << "GuidanceScale: " << m_GuidanceScale << " (< 0: the model's)" << std::endl;
   os << indent << "Seed: " << m_Seed << std::endl;
+  os << indent << "KeepSamples: " << (m_KeepSamples ? "On" : "Off") << std::endl;
 }
 
 } // namespace ss

@@ -101,8 +101,11 @@ ConditionLayout ConditionLayout::For(const ModelConfig & c, bool withUncondition
   l.map = static_cast<std::size_t>(c.ConditionMapChannels()) * p * p;
   if (c.useHistology)
   {
-    l.cellTokens = static_cast<std::size_t>(c.NumberOfCellTokens() * c.tokenDim);
-    l.cellWeights = static_cast<std::size_t>(c.NumberOfCellTokens());
+    if (c.useCellTokens)
+    {
+      l.cellTokens = static_cast<std::size_t>(c.NumberOfCellTokens() * c.tokenDim);
+      l.cellWeights = static_cast<std::size_t>(c.NumberOfCellTokens());
+    }
     l.tissueTokens = static_cast<std::size_t>(c.NumberOfTissueTokens() * c.tokenDim);
   }
   // Without histology the unconditional model is the conditional one: nothing to store twice.

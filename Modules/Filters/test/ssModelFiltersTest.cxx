@@ -6,6 +6,7 @@
 #include "ssFiles.h"
 #include "ssGeneGraphPriorImageFilter.h"
 #include "ssHistologyTileExtractionFilter.h"
+#include "ssSlidePairPrediction.h"
 #include "ssSuperResolutionImageFilter.h"
 #include "ssTrainer.h"
 #include "ssTrainerTestData.h"
@@ -41,14 +42,15 @@ private:
   std::string m_Path;
 };
 
-/** A tiny model (4 genes, 16-pixel patches, q = 2, t = 4, S = 16), trained for a few steps. */
-std::string TinyModel(const TempDir & dir, bool histology = true, bool geneGraph = true)
+/** A tiny model (4 genes, 16-pixel patches, q = 2, t = 4, S = 16), trained for a few steps;
+ * `variants`: ModelConfig::ApplyVariant names applied in turn. */
+std::string TinyModel(const TempDir & dir, const std::vector<std::string> & variants = {})
 {
   ss::ModelConfig c = ss::test::TinyConfig();
-  c.useHistology = histology;
-  c.useDisentangling = histology;
-  c.useDynamicAttention = histology;
-  c.useGeneGraph = geneGraph;
+  for (const std::string & v : variants)
+  {
+    c.ApplyVariant(v);
+  }
   ss::TrainerOptions o;
   o.outputDir = dir.Path() + "/model";
   o.steps = 3;
@@ -367,7 +369,7 @@ TEST(ModelFilters, GuidanceModelsWithoutPartsAndBadInputs)
 
   // A model without histology or gene graph runs without the H&E and without the prior stage.
   TempDir dir2;
-  const std::string bare = TinyModel(dir2, false, false);
+  const std::string bare = TinyModel(dir2, { "no-histology", "no-gene-graph" });
   auto f = ss::SuperResolutionImageFilter::New();
   f->SetModelDirectory(bare);
   f->SetNumberOfWorkUnits(1);
@@ -383,6 +385,18 @@ TEST(ModelFilters, GuidanceModelsWithoutPartsAndBadInputs)
   prior->SetBaseInput(s.base);
   prior->SetLRMaskInput(s.mask);
   EXPECT_THROW(prior->Update(), itk::ExceptionObject);
+
+  // Tissue tokens only (the ablation "one fixed histology scale"), and the regression
+  // baseline: one deterministic pass, no spread.
+  TempDir dir3, dir4;
+  auto tissueOnly = Composite(TinyModel(dir3, { "no-dynamic-attention" }), s);
+  EXPECT_NO_THROW(tissueOnly->Update());
+  auto regression = Composite(TinyModel(dir4, { "regression" }), s);
+  EXPECT_NO_THROW(regression->Update());
+  for (float v : Buffer(regression->GetStdOutput(), s.grid.GetRegion()))
+  {
+    ASSERT_EQ(v, 0.0f);
+  }
 
   // A histology model without the H&E, maps with other genes, no model: clear errors.
   auto noHE = Composite(model, s);
@@ -414,4 +428,52 @@ TEST(ModelFilters, GuidanceModelsWithoutPartsAndBadInputs)
   none->SetBaseInput(s.base);
   none->SetLRMaskInput(s.mask);
   EXPECT_THROW(none->Update(), itk::ExceptionObject);
+}
+
+TEST(ModelFilters, PredictSlidePairIsTheCompositeOnAPairsMaps)
+{
+  TempDir dir;
+  const std::string model = TinyModel(dir);
+  const Slide s = MakeSlide();
+  auto tiles = ss::HistologyTileExtractionFilter::New();
+  tiles->SetInput(s.he);
+  tiles->SetHRGrid(s.grid);
+  tiles->SetCellPixelsPerBin(2);
+  tiles->SetTissueBinsPerPixel(4);
+  tiles->Update();
+  ss::SlidePair pair;
+  pair.name = "test";
+  pair.grid = s.grid;
+  pair.lr = s.lr;
+  pair.base = s.base;
+  pair.lrMask = s.mask;
+  pair.cellPixelsPerBin = 2;
+  pair.tissueBinsPerPixel = 4;
+  pair.cell = tiles->GetCellOutput();
+  pair.tissue = tiles->GetTissueOutput();
+  ss::SlidePredictionOptions o;
+  o.samples = 3;
+  o.steps = 3;
+  o.overlap = 4;
+  o.seed = 5;
+  o.threads = 1;
+  o.keepSamples = true;
+  const ss::SlidePrediction p = ss::PredictSlidePair(pair, ss::ModelRunner::Load(model, "cpu", 1), o);
+  auto composite = Composite(model, s);
+  composite->Update();
+  EXPECT_EQ(Buffer(p.mean, s.grid.GetRegion()), Buffer(composite->GetMeanOutput(), s.grid.GetRegion()));
+  EXPECT_EQ(Buffer(p.std, s.grid.GetRegion()), Buffer(composite->GetStdOutput(), s.grid.GetRegion()));
+  ASSERT_TRUE(p.samples);
+  ASSERT_EQ(p.samples->GetNumberOfComponentsPerPixel(), 12u);
+  for (itk::ImageRegionConstIteratorWithIndex<ss::ExpressionImageType> it(p.mean, s.grid.GetRegion()); !it.IsAtEnd();
+       ++it)
+  {
+    const auto m = it.Get(), all = p.samples->GetPixel(it.GetIndex());
+    for (unsigned g = 0; g < 4; ++g)
+    {
+      ASSERT_NEAR(m[g], (all[g] + all[4 + g] + all[8 + g]) / 3.0f, 1e-5f);
+    }
+  }
+  pair.cellPixelsPerBin = 4;
+  EXPECT_THROW(ss::PredictSlidePair(pair, ss::ModelRunner::Load(model, "cpu", 1), o), ss::InputError);
 }

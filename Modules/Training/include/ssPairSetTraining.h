@@ -34,6 +34,8 @@ struct SuperSpotTraining_EXPORT ModelConfigOverrides
   bool noDisentangling = false;
   bool noDynamicAttention = false;
   bool noGeneGraph = false;
+  /** objective = "regression" (ModelConfig::ApplyVariant("regression")): the deterministic baseline. */
+  bool regression = false;
 };
 
 /** The model configuration for training on `pairs`: the preset ("small", "medium",

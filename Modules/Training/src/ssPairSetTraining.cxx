@@ -164,7 +164,14 @@ ModelConfig ModelConfigForPairSet(const std::string & preset,
   }
   if (overrides.noDynamicAttention)
   {
+    // As ModelConfig::ApplyVariant("no-dynamic-attention"): one fixed histology scale, so the
+    // cell-level tokens go with the selection (see the comment there).
     parts["useDynamicAttention"] = false;
+    parts["useCellTokens"] = false;
+  }
+  if (overrides.regression)
+  {
+    j["objective"] = "regression";
   }
   if (overrides.noGeneGraph)
   {
