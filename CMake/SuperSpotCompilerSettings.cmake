@@ -6,6 +6,12 @@ if(SUPERSPOT_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
   set(CMAKE_CXX_COMPILER_LAUNCHER ${SUPERSPOT_CCACHE})
 endif()
 
+# Debian's ITK headers refuse clang (their generated compiler detection knows GCC only):
+# a force-included shim reads them as GCC would (CMake/clang/ssITKCompilerDetection.h).
+if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+  add_compile_options("$<$<COMPILE_LANGUAGE:CXX>:SHELL:-include ${CMAKE_CURRENT_LIST_DIR}/clang/ssITKCompilerDetection.h>")
+endif()
+
 # Warnings apply to our own code only: ITK, LibTorch and Boost headers are
 # included as SYSTEM headers (see SuperSpotDependencies.cmake).
 add_library(SuperSpotWarnings INTERFACE)
