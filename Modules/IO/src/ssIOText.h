@@ -46,6 +46,11 @@ SuperSpotIO_EXPORT std::vector<std::string> MakeNamesUnique(std::vector<std::str
  * judges it. */
 SuperSpotIO_EXPORT float CountField(const DelimitedReader & reader, int column);
 
+/** Array positions (Visium array_col / array_row, legacy ST x / y, a spot table's) accepted:
+ * far beyond any array (Visium's is 128 x 78, Visium HD's 3350 x 3350 bins), and small enough
+ * that no sum or product of two of them overflows an int. */
+constexpr long long MaxArrayIndex = 1000000;
+
 /** True if `text` ends with `suffix` (case-insensitive). */
 SuperSpotIO_EXPORT bool EndsWith(std::string_view text, std::string_view suffix);
 SuperSpotIO_EXPORT bool StartsWith(std::string_view text, std::string_view prefix);

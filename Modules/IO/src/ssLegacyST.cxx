@@ -66,8 +66,8 @@ SpotDataset ReadLegacyST(const std::string & countsPath,
     while (reader.Next())
     {
       SpotRow s;
-      s.x = static_cast<int>(reader.Integer(cx));
-      s.y = static_cast<int>(reader.Integer(cy));
+      s.x = static_cast<int>(reader.Integer(cx, -io::MaxArrayIndex, io::MaxArrayIndex));
+      s.y = static_cast<int>(reader.Integer(cy, -io::MaxArrayIndex, io::MaxArrayIndex));
       s.pixelX = reader.Double(cpx);
       s.pixelY = reader.Double(cpy);
       if (!std::isfinite(s.pixelX) || !std::isfinite(s.pixelY))

@@ -226,8 +226,8 @@ SpotDataset ReadSpotTable(const std::string & path, const SpotTableReadOptions &
     }
     if (cCol >= 0)
     {
-      ds.spots.arrayCol.push_back(static_cast<int>(reader.Integer(cCol)));
-      ds.spots.arrayRow.push_back(static_cast<int>(reader.Integer(cRow)));
+      ds.spots.arrayCol.push_back(static_cast<int>(reader.Integer(cCol, -io::MaxArrayIndex, io::MaxArrayIndex)));
+      ds.spots.arrayRow.push_back(static_cast<int>(reader.Integer(cRow, -io::MaxArrayIndex, io::MaxArrayIndex)));
     }
     if (cTissue >= 0)
     {

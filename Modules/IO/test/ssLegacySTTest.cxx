@@ -166,6 +166,14 @@ TEST(LegacyST, BadTablesAreRefused)
   // A spot file without pixel positions.
   ss::WriteTextFileAtomically(spots, "x\ty\n1\t1\n");
   SS_EXPECT_INPUT_ERROR(ss::ReadLegacyST(dir + "/counts.tsv.gz", spots), "column 'pixel_x'");
+  // Array positions beyond any array (found by ssFuzzLegacyST: 6.7e34 was undefined behaviour
+  // in the conversion to an integer, and 4294967297 became spot 1 silently).
+  for (const char * x : { "6.66667e+34", "4294967297" })
+  {
+    ss::WriteTextFileAtomically(spots,
+                                std::string("x\ty\tpixel_x\tpixel_y\n") + x + "\t1\t100\t100\n2\t1\t390\t101\n1\t2\t99\t390\n");
+    SS_EXPECT_INPUT_ERROR(ss::ReadLegacyST(dir + "/counts.tsv.gz", spots), "spots.tsv:2: column 'x'");
+  }
 }
 
 TEST(LegacyST, WideTablesParseInLinearTime)

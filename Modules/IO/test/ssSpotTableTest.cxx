@@ -151,6 +151,11 @@ TEST(SpotTable, BadTablesAreRefused)
   SS_EXPECT_INPUT_ERROR(ss::ReadSpotTable(WriteText("f.csv", "id,x_um,y_um,G\na,1,2,0.5\nb,3,4,1\n")),
                         "counts must be raw, non-negative integers");
   SS_EXPECT_INPUT_ERROR(ss::ReadSpotTable(WriteText("g.csv", "id,x_um,y_um\na,1,nan\n")), "column 'y_um': is not a finite number");
+  // Array positions beyond any array (2^31 - 1 twice overflowed the sum the lattice test takes).
+  SS_EXPECT_INPUT_ERROR(ss::ReadSpotTable(WriteText("array.csv",
+                                                    "id,x_um,y_um,array_col,array_row\na,1,2,2147483647,2147483647\n"
+                                                    "b,3,4,0,0\nc,5,1,1,1\n")),
+                        "array.csv:2: column 'array_col': '2147483647' is outside -1000000..1000000");
   SS_EXPECT_INPUT_ERROR(ss::ReadSpotTable(WriteText("h.csv", "id,x_um,y_um\n")), "has a header but no spots");
   SS_EXPECT_INPUT_ERROR(ss::ReadSpotTable(WriteText("i.csv", "id,x_um,y_um,X_UM\na,1,2,3\n")),
                         "x_um: the column occurs more than once");
