@@ -51,6 +51,15 @@ SuperSpotIO_EXPORT float CountField(const DelimitedReader & reader, int column);
  * that no sum or product of two of them overflows an int. */
 constexpr long long MaxArrayIndex = 1000000;
 
+/** Positions accepted, in µm or in image pixels: within ±1e8 (100 m in µm; 500 times the
+ * widest whole-slide image in pixels), so that every bin, tile and pixel index computed from
+ * them fits in 32 bits, and every one survives the conversion to float of molecule tables. */
+constexpr double MaxCoordinate = 1e8;
+
+/** Field `column` of the current row of `reader` as a position: a finite number within
+ * ±MaxCoordinate (InputError naming the file, line and column otherwise). */
+SuperSpotIO_EXPORT double CoordinateField(const DelimitedReader & reader, int column);
+
 /** True if `text` ends with `suffix` (case-insensitive). */
 SuperSpotIO_EXPORT bool EndsWith(std::string_view text, std::string_view suffix);
 SuperSpotIO_EXPORT bool StartsWith(std::string_view text, std::string_view prefix);

@@ -68,12 +68,8 @@ SpotDataset ReadLegacyST(const std::string & countsPath,
       SpotRow s;
       s.x = static_cast<int>(reader.Integer(cx, -io::MaxArrayIndex, io::MaxArrayIndex));
       s.y = static_cast<int>(reader.Integer(cy, -io::MaxArrayIndex, io::MaxArrayIndex));
-      s.pixelX = reader.Double(cpx);
-      s.pixelY = reader.Double(cpy);
-      if (!std::isfinite(s.pixelX) || !std::isfinite(s.pixelY))
-      {
-        SS_INPUT_ERROR(reader.Where(), "pixel_x/pixel_y", "not a finite pixel position", "fix or remove the row");
-      }
+      s.pixelX = io::CoordinateField(reader, cpx);
+      s.pixelY = io::CoordinateField(reader, cpy);
       if (cSelected >= 0)
       {
         const long long sel = reader.Integer(cSelected);

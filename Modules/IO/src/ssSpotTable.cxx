@@ -54,16 +54,6 @@ std::pair<int, int> ColumnPair(const DelimitedReader & reader, const std::string
   return { ca, cb };
 }
 
-double FiniteNumber(const DelimitedReader & reader, int column)
-{
-  const double v = reader.Double(column);
-  if (!std::isfinite(v))
-  {
-    SS_INPUT_ERROR(reader.Where(), reader.ColumnName(column), "is not a finite number", "fix or remove the row");
-  }
-  return v;
-}
-
 /** Least-squares affine px -> µm of the rows, and its RMS residual in µm. The 2D affine fit
  * of CoordinateFrame::FitArrayGrid is exactly this problem with px in the role of the array
  * coordinates and µm in that of the pixels. */
@@ -213,15 +203,15 @@ SpotDataset ReadSpotTable(const std::string & path, const SpotTableReadOptions &
     if (hasUm)
     {
       PointType p;
-      p[0] = FiniteNumber(reader, cXum);
-      p[1] = FiniteNumber(reader, cYum);
+      p[0] = io::CoordinateField(reader, cXum);
+      p[1] = io::CoordinateField(reader, cYum);
       um.push_back(p);
     }
     if (hasPx)
     {
       PointType p;
-      p[0] = FiniteNumber(reader, cXpx);
-      p[1] = FiniteNumber(reader, cYpx);
+      p[0] = io::CoordinateField(reader, cXpx);
+      p[1] = io::CoordinateField(reader, cYpx);
       px.push_back(p);
     }
     if (cCol >= 0)

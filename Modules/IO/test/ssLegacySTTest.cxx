@@ -174,6 +174,10 @@ TEST(LegacyST, BadTablesAreRefused)
                                 std::string("x\ty\tpixel_x\tpixel_y\n") + x + "\t1\t100\t100\n2\t1\t390\t101\n1\t2\t99\t390\n");
     SS_EXPECT_INPUT_ERROR(ss::ReadLegacyST(dir + "/counts.tsv.gz", spots), "spots.tsv:2: column 'x'");
   }
+  // A pixel position beyond ±1e8 is none.
+  ss::WriteTextFileAtomically(spots, "x\ty\tpixel_x\tpixel_y\n1\t1\t1e300\t100\n2\t1\t390\t101\n1\t2\t99\t390\n");
+  SS_EXPECT_INPUT_ERROR(ss::ReadLegacyST(dir + "/counts.tsv.gz", spots),
+                        "spots.tsv:2: column 'pixel_x': '1e300' is not a position");
 }
 
 TEST(LegacyST, WideTablesParseInLinearTime)

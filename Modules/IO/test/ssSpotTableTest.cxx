@@ -150,7 +150,10 @@ TEST(SpotTable, BadTablesAreRefused)
                         "spot 'a' appears more than once");
   SS_EXPECT_INPUT_ERROR(ss::ReadSpotTable(WriteText("f.csv", "id,x_um,y_um,G\na,1,2,0.5\nb,3,4,1\n")),
                         "counts must be raw, non-negative integers");
-  SS_EXPECT_INPUT_ERROR(ss::ReadSpotTable(WriteText("g.csv", "id,x_um,y_um\na,1,nan\n")), "column 'y_um': is not a finite number");
+  SS_EXPECT_INPUT_ERROR(ss::ReadSpotTable(WriteText("g.csv", "id,x_um,y_um\na,1,nan\n")),
+                        "g.csv:2: column 'y_um': 'nan' is not a position");
+  SS_EXPECT_INPUT_ERROR(ss::ReadSpotTable(WriteText("g.csv", "id,x_um,y_um\na,1,1e300\n")),
+                        "g.csv:2: column 'y_um': '1e300' is not a position (a finite number within ±1e8)");
   // Array positions beyond any array (2^31 - 1 twice overflowed the sum the lattice test takes).
   SS_EXPECT_INPUT_ERROR(ss::ReadSpotTable(WriteText("array.csv",
                                                     "id,x_um,y_um,array_col,array_row\na,1,2,2147483647,2147483647\n"
