@@ -119,6 +119,16 @@ Positions ReadPositions(const std::string & path)
       {
         SS_INPUT_ERROR(where, SpaceRangerColumns[k], "'" + t + "' is not a number", "fix or remove the row");
       }
+      // Pixel positions within ±1e8 and array positions within ±1e6: beyond, 1e100 was undefined
+      // behaviour in the conversion to int (ssFuzzSpaceRangerOuts).
+      const double limit = k >= 4 ? io::MaxCoordinate : static_cast<double>(io::MaxArrayIndex);
+      if (std::abs(v) > limit)
+      {
+        SS_INPUT_ERROR(where,
+                       SpaceRangerColumns[k],
+                       "'" + t + "' is outside " + (k >= 4 ? "±1e8" : "±1000000"),
+                       "fix or remove the row (Space Ranger writes pixel and array positions here)");
+      }
       return v;
     };
     auto integer = [&](int k)

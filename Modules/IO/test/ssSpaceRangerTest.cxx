@@ -381,6 +381,16 @@ TEST(SpaceRanger, MissingPositionsScaleFactorsAndParquet)
     positions, "barcode,in_tissue,array_row,array_col,pxl_row_in_fullres,pxl_col_in_fullres\nSPOT1000-1,1,0,0,12a,5\n");
   SS_EXPECT_INPUT_ERROR(ss::ReadSpaceRangerOuts(dir, given),
                         "tissue_positions.csv:2: pxl_row_in_fullres: '12a' is not a number");
+  // Found by ssFuzzSpaceRangerOuts: 8.9e99 as an array position was undefined behaviour in
+  // the conversion to int; pixel positions beyond ±1e8 are no positions either.
+  ss::WriteTextFileAtomically(
+    positions, "barcode,in_tissue,array_row,array_col,pxl_row_in_fullres,pxl_col_in_fullres\nSPOT1000-1,1,8.88889e+99,0,1,5\n");
+  SS_EXPECT_INPUT_ERROR(ss::ReadSpaceRangerOuts(dir, given),
+                        "tissue_positions.csv:2: array_row: '8.88889e+99' is outside ±1000000");
+  ss::WriteTextFileAtomically(
+    positions, "barcode,in_tissue,array_row,array_col,pxl_row_in_fullres,pxl_col_in_fullres\nSPOT1000-1,1,0,0,1,-3e8\n");
+  SS_EXPECT_INPUT_ERROR(ss::ReadSpaceRangerOuts(dir, given),
+                        "tissue_positions.csv:2: pxl_col_in_fullres: '-3e8' is outside ±1e8");
 }
 
 TEST(SpaceRanger, WriterRefusesFramesItCannotExpress)
