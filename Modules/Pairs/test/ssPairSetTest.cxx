@@ -304,7 +304,52 @@ TEST(PairSet, SaveAndLoadGiveTheSameSet)
     EXPECT_EQ(e.GetField(), "hr");
     EXPECT_NE(e.GetInputFile().find("slide0_hr.nrrd"), std::string::npos);
   }
-  std::filesystem::remove(ss::JoinPath(folder, "pairs.json"));
+  // Damaged manifests are InputErrors naming the field, never a JSON library's exception
+  // (found by ssFuzzPairSetManifest: a manifest that is a number gave nlohmann's
+  // "cannot use value() with number"), and maps are files of the folder.
+  manifest["genes"] = { "M0", "M2" };
+  const std::string path = ss::JoinPath(folder, "pairs.json");
+  auto refused = [&](const nlohmann::json & m, const std::string & text, const std::string & raw = "")
+  {
+    ss::WriteTextFileAtomically(path, raw.empty() ? m.dump() : raw);
+    try
+    {
+      ss::PairSet::Load(folder);
+      ADD_FAILURE() << "accepted " << m.dump().substr(0, 200);
+    }
+    catch (const ss::InputError & e)
+    {
+      EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
+    }
+  };
+  refused(5, "pairs.json: manifest: is not a JSON object");
+  nlohmann::json m = manifest;
+  m["format"] = 3;
+  refused(m, "pairs.json: format: is not \"superspot-pairs\"");
+  m = manifest;
+  m["version"] = "1";
+  refused(m, "pairs.json: version: unsupported version \"1\"");
+  m = manifest;
+  m["slides"][0] = 7;
+  refused(m, "pairs.json: slides[0]: ");
+  m = manifest;
+  m["slides"][0].erase("grid");
+  refused(m, "pairs.json: slides[0]: ");
+  m = manifest;
+  m["slides"][0]["cell_pixels_per_bin"] = -1;
+  refused(m, "slides[0]: cell_pixels_per_bin and tissue_bins_per_pixel must lie in 1..1024");
+  m = manifest;
+  m["slides"][0]["maps"] = "slide0_hr.nrrd";
+  refused(m, "slides[0].maps: is not an object");
+  m = manifest;
+  m["slides"][0]["maps"]["hr"] = "../elsewhere/slide0_hr.nrrd";
+  refused(m, "slides[0].maps.hr: '../elsewhere/slide0_hr.nrrd' is not a file of the pair set's folder");
+  m = manifest;
+  m["normalization"]["reference_area_um2"] = 12345.5;
+  std::string text = m.dump();
+  text.replace(text.find("12345.5"), 7, "1e400"); // parses as infinity
+  refused(m, "normalization.reference_area_um2: missing or not a positive number", text);
+  std::filesystem::remove(path);
   EXPECT_THROW(ss::PairSet::Load(folder), ss::InputError);
   std::filesystem::remove_all(folder);
 
