@@ -342,10 +342,29 @@ SpotDataset ReadSpotTable(const std::string & path, const SpotTableReadOptions &
   }
   else
   {
+    if (n < 2)
+    {
+      // ITK's k-d tree threw "numberOfNeighborsRequested ... should be less than or equal to
+      // the number of the measurement vectors" (ssFuzzSpotTable).
+      SS_INPUT_ERROR(path,
+                     "rows",
+                     "one spot and no array positions: its pitch (the median distance to the nearest other spot) "
+                     "cannot be measured",
+                     "give the table's other spots, or array_col and array_row");
+    }
     ds.lattice = SpotLattice::Irregular;
     ds.pitchUm = MedianNearestNeighbourDistance(ds.spots.positionUm);
     ds.notes.push_back(
       path + ": no array positions; pitch = median nearest-neighbour distance = " + io::NumberText(ds.pitchUm) + " µm");
+  }
+  if (!(ds.pitchUm > 0) || !std::isfinite(ds.pitchUm))
+  {
+    SS_INPUT_ERROR(path,
+                   hasArray && n >= 3 ? "array_col/array_row" : "x_um/y_um",
+                   "the spots' pitch is " + io::NumberText(ds.pitchUm) +
+                     " µm: " + (hasArray && n >= 3 ? "neighbouring array positions lie at the same place"
+                                                   : "at least half of the spots share their position with another"),
+                   "check the position columns (a column of zeros, or the same column given twice?)");
   }
   if (options.spotDiameterUm > 0)
   {

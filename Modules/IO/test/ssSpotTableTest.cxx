@@ -160,6 +160,15 @@ TEST(SpotTable, BadTablesAreRefused)
                                                     "b,3,4,0,0\nc,5,1,1,1\n")),
                         "array.csv:2: column 'array_col': '2147483647' is outside -1000000..1000000");
   SS_EXPECT_INPUT_ERROR(ss::ReadSpotTable(WriteText("h.csv", "id,x_um,y_um\n")), "has a header but no spots");
+  // One spot has no pitch (ssFuzzSpotTable: ITK's k-d tree threw its own exception), and
+  // spots on top of each other have pitch 0.
+  SS_EXPECT_INPUT_ERROR(ss::ReadSpotTable(WriteText("one.csv", "id,x_um,y_um\na,1,2\n")),
+                        "one.csv: rows: one spot and no array positions: its pitch");
+  SS_EXPECT_INPUT_ERROR(ss::ReadSpotTable(WriteText("same.csv", "id,x_um,y_um\na,0,0\nb,0,0\nc,0,0\nd,5,5\n")),
+                        "same.csv: x_um/y_um: the spots' pitch is 0 µm: at least half of the spots share their position");
+  SS_EXPECT_INPUT_ERROR(ss::ReadSpotTable(WriteText("zeros.csv",
+                                                    "id,x_um,y_um,array_col,array_row\na,0,0,0,0\nb,0,0,2,0\nc,0,0,1,1\n")),
+                        "zeros.csv: array_col/array_row: the spots' pitch is 0 µm");
   SS_EXPECT_INPUT_ERROR(ss::ReadSpotTable(WriteText("i.csv", "id,x_um,y_um,X_UM\na,1,2,3\n")),
                         "x_um: the column occurs more than once");
   SS_EXPECT_INPUT_ERROR(ss::ReadSpotTable(WriteText("j.csv", "id,x_um,y_um,G\na,1,2\n")), "has 3 fields for 4");
