@@ -28,3 +28,14 @@ if(SUPERSPOT_SANITIZE)
   add_compile_options(-fsanitize=${SUPERSPOT_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=${SUPERSPOT_SANITIZE})
 endif()
+
+# Fuzzers (Testing/Fuzz): libFuzzer needs clang. Every SuperSpot library is built with
+# libFuzzer's coverage instrumentation so that the fuzzers see inside the readers; the
+# fuzz executables link libFuzzer's driver (superspot_add_fuzzer). Use with
+# SUPERSPOT_SANITIZE=address,undefined (CMakePresets.json, preset "sanitize").
+if(SUPERSPOT_BUILD_FUZZERS)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "SUPERSPOT_BUILD_FUZZERS needs clang (libFuzzer): configure with CC=clang CXX=clang++")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
