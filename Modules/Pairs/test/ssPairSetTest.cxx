@@ -309,13 +309,13 @@ TEST(PairSet, SaveAndLoadGiveTheSameSet)
   // "cannot use value() with number"), and maps are files of the folder.
   manifest["genes"] = { "M0", "M2" };
   const std::string path = ss::JoinPath(folder, "pairs.json");
-  auto refused = [&](const nlohmann::json & m, const std::string & text, const std::string & raw = "")
+  auto refused = [&](const nlohmann::json & value, const std::string & text, const std::string & raw = "")
   {
-    ss::WriteTextFileAtomically(path, raw.empty() ? m.dump() : raw);
+    ss::WriteTextFileAtomically(path, raw.empty() ? value.dump() : raw);
     try
     {
       ss::PairSet::Load(folder);
-      ADD_FAILURE() << "accepted " << m.dump().substr(0, 200);
+      ADD_FAILURE() << "accepted " << value.dump().substr(0, 200);
     }
     catch (const ss::InputError & e)
     {
@@ -323,32 +323,32 @@ TEST(PairSet, SaveAndLoadGiveTheSameSet)
     }
   };
   refused(5, "pairs.json: manifest: is not a JSON object");
-  nlohmann::json m = manifest;
-  m["format"] = 3;
-  refused(m, "pairs.json: format: is not \"superspot-pairs\"");
-  m = manifest;
-  m["version"] = "1";
-  refused(m, "pairs.json: version: unsupported version \"1\"");
-  m = manifest;
-  m["slides"][0] = 7;
-  refused(m, "pairs.json: slides[0]: ");
-  m = manifest;
-  m["slides"][0].erase("grid");
-  refused(m, "pairs.json: slides[0]: ");
-  m = manifest;
-  m["slides"][0]["cell_pixels_per_bin"] = -1;
-  refused(m, "slides[0]: cell_pixels_per_bin and tissue_bins_per_pixel must lie in 1..1024");
-  m = manifest;
-  m["slides"][0]["maps"] = "slide0_hr.nrrd";
-  refused(m, "slides[0].maps: is not an object");
-  m = manifest;
-  m["slides"][0]["maps"]["hr"] = "../elsewhere/slide0_hr.nrrd";
-  refused(m, "slides[0].maps.hr: '../elsewhere/slide0_hr.nrrd' is not a file of the pair set's folder");
-  m = manifest;
-  m["normalization"]["reference_area_um2"] = 12345.5;
-  std::string text = m.dump();
+  nlohmann::json damaged = manifest;
+  damaged["format"] = 3;
+  refused(damaged, "pairs.json: format: is not \"superspot-pairs\"");
+  damaged = manifest;
+  damaged["version"] = "1";
+  refused(damaged, "pairs.json: version: unsupported version \"1\"");
+  damaged = manifest;
+  damaged["slides"][0] = 7;
+  refused(damaged, "pairs.json: slides[0]: ");
+  damaged = manifest;
+  damaged["slides"][0].erase("grid");
+  refused(damaged, "pairs.json: slides[0]: ");
+  damaged = manifest;
+  damaged["slides"][0]["cell_pixels_per_bin"] = -1;
+  refused(damaged, "slides[0]: cell_pixels_per_bin and tissue_bins_per_pixel must lie in 1..1024");
+  damaged = manifest;
+  damaged["slides"][0]["maps"] = "slide0_hr.nrrd";
+  refused(damaged, "slides[0].maps: is not an object");
+  damaged = manifest;
+  damaged["slides"][0]["maps"]["hr"] = "../elsewhere/slide0_hr.nrrd";
+  refused(damaged, "slides[0].maps.hr: '../elsewhere/slide0_hr.nrrd' is not a file of the pair set's folder");
+  damaged = manifest;
+  damaged["normalization"]["reference_area_um2"] = 12345.5;
+  std::string text = damaged.dump();
   text.replace(text.find("12345.5"), 7, "1e400"); // parses as infinity
-  refused(m, "normalization.reference_area_um2: missing or not a positive number", text);
+  refused(damaged, "normalization.reference_area_um2: missing or not a positive number", text);
   std::filesystem::remove(path);
   EXPECT_THROW(ss::PairSet::Load(folder), ss::InputError);
   std::filesystem::remove_all(folder);
