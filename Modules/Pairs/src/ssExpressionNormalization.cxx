@@ -200,8 +200,7 @@ ExpressionNormalization ExpressionNormalization::FromJSON(const nlohmann::json &
     SS_INPUT_ERROR(whereFrom, "normalization.mode", e.what(), "write \"mode\": \"library\" or \"density\"");
   }
   const char * field = mode == NormalizationMode::Library ? "target" : "reference_area_um2";
-  if (!value.contains(field) || !value[field].is_number() || !(value[field].get<double>() > 0) ||
-      !std::isfinite(value[field].get<double>()))
+  if (!value.contains(field) || !value[field].is_number() || !(value[field].get<double>() > 0))
   {
     SS_INPUT_ERROR(whereFrom,
                    std::string("normalization.") + field,

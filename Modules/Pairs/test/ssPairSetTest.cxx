@@ -309,9 +309,9 @@ TEST(PairSet, SaveAndLoadGiveTheSameSet)
   // "cannot use value() with number"), and maps are files of the folder.
   manifest["genes"] = { "M0", "M2" };
   const std::string path = ss::JoinPath(folder, "pairs.json");
-  auto refused = [&](const nlohmann::json & value, const std::string & text, const std::string & raw = "")
+  auto refused = [&](const nlohmann::json & value, const std::string & text)
   {
-    ss::WriteTextFileAtomically(path, raw.empty() ? value.dump() : raw);
+    ss::WriteTextFileAtomically(path, value.dump());
     try
     {
       ss::PairSet::Load(folder);
@@ -344,11 +344,6 @@ TEST(PairSet, SaveAndLoadGiveTheSameSet)
   damaged = manifest;
   damaged["slides"][0]["maps"]["hr"] = "../elsewhere/slide0_hr.nrrd";
   refused(damaged, "slides[0].maps.hr: '../elsewhere/slide0_hr.nrrd' is not a file of the pair set's folder");
-  damaged = manifest;
-  damaged["normalization"]["reference_area_um2"] = 12345.5;
-  std::string text = damaged.dump();
-  text.replace(text.find("12345.5"), 7, "1e400"); // parses as infinity
-  refused(damaged, "normalization.reference_area_um2: missing or not a positive number", text);
   std::filesystem::remove(path);
   EXPECT_THROW(ss::PairSet::Load(folder), ss::InputError);
   std::filesystem::remove_all(folder);
