@@ -248,7 +248,11 @@ std::vector<float> File::ReadFloat(const std::string & dataset) const
 
 void File::CreateGroup(const std::string & group)
 {
-  Handle g(H5Gcreate2(m_File.Get(), group.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+  // No modification times in the object headers (HDF5 records them by default): the same
+  // matrix must give the same bytes, run after run.
+  Handle properties(H5Pcreate(H5P_GROUP_CREATE), H5Pclose);
+  H5Pset_obj_track_times(properties.Get(), false);
+  Handle g(H5Gcreate2(m_File.Get(), group.c_str(), H5P_DEFAULT, properties.Get(), H5P_DEFAULT), H5Gclose);
   if (!g.IsValid())
   {
     Fail(group, WithReason("cannot create the group"), "check free space");
@@ -260,6 +264,7 @@ void File::WriteNumbers(const std::string & dataset, hid_t fileType, hid_t memor
   const hsize_t dims[1] = { static_cast<hsize_t>(n) };
   Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
   Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  H5Pset_obj_track_times(properties.Get(), false); // reproducible bytes, as for groups
   // Space Ranger compresses its matrices; chunks of 64 Ki values keep partial reads cheap.
   constexpr std::size_t chunk = 1 << 16;
   if (n > 0 && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0)

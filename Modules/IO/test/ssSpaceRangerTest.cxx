@@ -13,7 +13,11 @@
 
 #include <boost/filesystem.hpp>
 
+#include <chrono>
 #include <cmath>
+#include <fstream>
+#include <iterator>
+#include <thread>
 
 namespace fs = boost::filesystem;
 using ss::test::HasNote;
@@ -294,6 +298,18 @@ TEST(SpaceRanger, FeatureBarcodeMatrixRoundTrip)
   EXPECT_EQ(r.counts.GetRowIndices(), m.counts.GetRowIndices());
   EXPECT_EQ(r.counts.GetValues(), m.counts.GetValues());
   EXPECT_EQ(r.counts.Get(0, 2), 123456);
+
+  // The same matrix gives the same bytes later on (HDF5 stamps objects with their
+  // modification time by default; SuperSpotSimulate's determinism test found it).
+  auto bytes = [](const std::string & file)
+  {
+    std::ifstream in(file, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  const std::string first = bytes(path);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100)); // the time stamps count seconds
+  ss::WriteFeatureBarcodeMatrixH5(path, m);
+  EXPECT_TRUE(bytes(path) == first) << "the same matrix written twice differs";
 
   m.counts = ss::SparseCounts::FromDense(2, 3, { 1.5f, 0, 0, 7, 1, 2 });
   SS_EXPECT_INPUT_ERROR(ss::WriteFeatureBarcodeMatrixH5(path, m), "integer");
