@@ -261,6 +261,15 @@ SpotDataset ReadLegacyST(const std::string & countsPath,
     ds.notes.push_back(note);
     LogInfo(note);
   }
+  if (ds.spots.Size() == 0 && !notSelected.empty())
+  {
+    SS_INPUT_ERROR(countsPath,
+                   "spot id",
+                   "none of the " + std::to_string(notSelected.size()) + " spots is selected (under the tissue) in " +
+                     FileName(spotsPath),
+                   "check the spot file's selected column (1 = under the tissue): a section without a selected "
+                   "spot has no data to read");
+  }
   if (ds.spots.Size() == 0)
   {
     SS_INPUT_ERROR(countsPath,
