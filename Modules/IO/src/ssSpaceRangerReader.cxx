@@ -32,6 +32,7 @@ struct Position
 struct Positions
 {
   std::string path;
+  bool hasHeader = true;
   std::vector<std::string> barcodes; // file order
   std::unordered_map<std::string, Position> byBarcode;
 };
@@ -87,6 +88,7 @@ Positions ReadPositions(const std::string & path)
   // Space Ranger 1.x writes no header, 2.x does; tell them apart by content, not by name.
   const std::vector<std::string> first = reader.GetHeader();
   const bool hasHeader = first.size() < 2 || !IsNumber(first[1]);
+  positions.hasHeader = hasHeader;
   int col[6] = { 0, 1, 2, 3, 4, 5 };
   if (hasHeader)
   {
@@ -330,6 +332,10 @@ SpotDataset ReadSpaceRangerOuts(const std::string & outsDir, const SpaceRangerRe
 
   // --- positions
   const Positions positions = ReadPositions(FindPositionsFile(spatial));
+  ds.notes.push_back(positions.path +
+                     (positions.hasHeader ? ": header row (Space Ranger 2+): columns found by name"
+                                          : ": no header (Space Ranger 1.x): columns read as barcode, in_tissue, "
+                                            "array_row, array_col, pxl_row_in_fullres, pxl_col_in_fullres"));
   {
     std::vector<double> cols, rows;
     std::vector<PointType> px;
