@@ -334,6 +334,10 @@ TEST(SpaceRanger, BrokenMatricesAreRefusedWithTheDataset)
   SS_EXPECT_INPUT_ERROR(ss::ReadFeatureBarcodeMatrixH5(h5), "matrix/indptr: dataset missing");
   WriteRawMatrix(h5, { 0, 2, 3 }, { 1, 0, 1 }, { 1, 2, 3 }, 2, 2);
   EXPECT_EQ(ss::ReadFeatureBarcodeMatrixH5(h5).counts.Get(0, 0), 2); // unsorted rows are fine
+  // Negative values are not counts (the value as written, not std::to_string's "-2.000000").
+  WriteRawMatrix(h5, { 0, 2, 3 }, { 0, 1, 0 }, { 1, -2, 3 }, 2, 2);
+  SS_EXPECT_INPUT_ERROR(ss::ReadFeatureBarcodeMatrixH5(h5),
+                        "matrix/data: value -2 (barcode BC0-1, feature ENSG1) is not a non-negative count");
 
   ss::WriteTextFileAtomically(h5, "barcode,count\n");
   SS_EXPECT_INPUT_ERROR(ss::ReadFeatureBarcodeMatrixH5(h5), "not an HDF5 file");
