@@ -326,6 +326,19 @@ TEST(SafeTensors, TamperedTruncatedAndOversizedFilesAreRefused)
   ExpectInputError([&] { ss::ReadSafeTensors(p); }, { "x.data_offsets", "truncated" });
 }
 
+TEST(SafeTensors, PickledCheckpointsAreRefusedUnread)
+{
+  // A PyTorch checkpoint (a zip of pickles) or a bare pickle given as the weights: their
+  // first 8 bytes, read as the header length, are far beyond the limit, so nothing of them
+  // is parsed, let alone run (BadInputs.md, "a model file from a stranger").
+  TempDir dir;
+  const std::string p = dir.File("model.safetensors");
+  WriteBytes(p, { 'P', 'K', 3, 4, 20, 0, 0, 0, 8, 0, 'a', 'r', 'c', 'h', 'i', 'v', 'e' });
+  ExpectInputError([&] { ss::ReadSafeTensors(p); }, { p, "header length", "exceeds the limit" });
+  WriteBytes(p, { 0x80, 0x02, '}', 'q', 0, '(', 'X', 5, 0, 0, 0, 's', 't', 'a', 't', 'e', 'q', 1, '.' });
+  ExpectInputError([&] { ss::ReadSafeTensors(p); }, { p, "header length" });
+}
+
 // ---------------------------------------------------------------------------
 TEST(GeneStatistics, ResidualScalesAreMaskedStandardDeviations)
 {
