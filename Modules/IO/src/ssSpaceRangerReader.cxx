@@ -423,7 +423,8 @@ SpotDataset ReadSpaceRangerOuts(const std::string & outsDir, const SpaceRangerRe
     SS_INPUT_ERROR(h5,
                    "barcodes",
                    "no spot is left (none is in the tissue)",
-                   "check in_tissue in the positions file, or read with inTissueOnly = false");
+                   "check in_tissue in the positions file (1 = spot under the tissue) and that spatial/ is of the "
+                   "same run as the matrix");
   }
 
   ds.counts = keep.size() == m.barcodes.size() ? std::move(counts) : counts.SelectSpots(keep);

@@ -105,8 +105,9 @@ CoordinateFrame FrameFromAlignment(const itk::Matrix<double, 3, 3> & m, double p
 
 std::string BoxText(const BoundingBox & b)
 {
-  return "x " + io::NumberText(std::round(b.minX)) + "..." + io::NumberText(std::round(b.maxX)) + " µm, y " +
-         io::NumberText(std::round(b.minY)) + "..." + io::NumberText(std::round(b.maxY)) + " µm";
+  // + 0.0 turns the -0 that rounding small negative numbers gives into 0.
+  auto um = [](double v) { return io::NumberText(std::round(v) + 0.0); };
+  return "x " + um(b.minX) + "..." + um(b.maxX) + " µm, y " + um(b.minY) + "..." + um(b.maxY) + " µm";
 }
 } // namespace
 
