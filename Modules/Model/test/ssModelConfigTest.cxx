@@ -163,6 +163,10 @@ TEST(ModelConfig, ValidationNamesTheField)
   c = ss::ModelConfig::Preset("small", Genes(4));
   c.attentionLevels = { 3 };
   ExpectInputError([&] { c.Validate(); }, { "attentionLevels" });
+  // 65 levels made the 2^(levels-1) check shift by 64 bits (undefined behaviour).
+  c = ss::ModelConfig::Preset("small", Genes(4));
+  c.channelMults.assign(65, 1);
+  ExpectInputError([&] { c.Validate(); }, { "channelMults", "65 U-Net levels; at most 16" });
   c = ss::ModelConfig::Preset("small", Genes(4));
   c.residualScales = { 1, 1, 0, 1 };
   ExpectInputError([&] { c.Validate(); }, { "residualScales" });
