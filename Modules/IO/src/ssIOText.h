@@ -60,6 +60,19 @@ constexpr double MaxCoordinate = 1e8;
  * ±MaxCoordinate (InputError naming the file, line and column otherwise). */
 SuperSpotIO_EXPORT double CoordinateField(const DelimitedReader & reader, int column);
 
+/** µm per image pixel a reader may derive from its data (0.01 to 100: a 100x objective to a
+ * thumbnail); beyond, the data do not describe an image, and a frame made of them would place
+ * spots at absurd µm without a word. */
+constexpr double MinMicronsPerPixel = 0.01;
+constexpr double MaxMicronsPerPixel = 100.0;
+/** InputError naming `file` and `field` unless `micronsPerPixel` lies in that range; `how`
+ * says where it came from ("200 µm pitch / 0.0001 px array step"), `fix` what to do. */
+SuperSpotIO_EXPORT void RequirePlausibleMicronsPerPixel(double micronsPerPixel,
+                                                        const std::string & file,
+                                                        const std::string & field,
+                                                        const std::string & how,
+                                                        const std::string & fix);
+
 /** True if `text` ends with `suffix` (case-insensitive). */
 SuperSpotIO_EXPORT bool EndsWith(std::string_view text, std::string_view suffix);
 SuperSpotIO_EXPORT bool StartsWith(std::string_view text, std::string_view prefix);

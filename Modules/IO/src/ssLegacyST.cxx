@@ -123,6 +123,18 @@ SpotDataset ReadLegacyST(const std::string & countsPath,
     }
     const double stepPx = 0.5 * (pixels.GetArrayColumnStepMicrons() + pixels.GetArrayRowStepMicrons());
     const double micronsPerPixel = options.micronsPerPixel > 0 ? options.micronsPerPixel : options.pitchUm / stepPx;
+    if (!(options.micronsPerPixel > 0))
+    {
+      // Pixel positions that hardly change along the array (a column of zeros, positions of
+      // another image) gave 8e16 µm per pixel, or 'microns per pixel must be positive and finite'.
+      io::RequirePlausibleMicronsPerPixel(micronsPerPixel,
+                                          spotsPath,
+                                          "pixel_x/pixel_y",
+                                          "the array step of " + io::NumberText(stepPx) + " px (" +
+                                            io::NumberText(options.pitchUm) + " µm pitch / step)",
+                                          "give the spot file whose pixel_x, pixel_y locate the spots on this "
+                                          "section's H&E (ST Spot Detector's output), or --micronsPerPixel");
+    }
     ds.frame = CoordinateFrame::FromMicronsPerPixel(micronsPerPixel);
     ds.frame.FitArrayGrid(cols, rows, px);
     std::string note = spotsPath + ": array step " + io::NumberText(stepPx) + " px (fit RMS " +

@@ -321,6 +321,12 @@ SpotDataset ReadSpaceRangerOuts(const std::string & outsDir, const SpaceRangerRe
                      "give the scalefactors_json.json Space Ranger wrote, or pass --micronsPerPixel");
     }
     micronsPerPixel = VisiumScaleFactorSpotUm / scale.spotDiameterFullres;
+    io::RequirePlausibleMicronsPerPixel(micronsPerPixel,
+                                        scalePath,
+                                        "spot_diameter_fullres",
+                                        "65 µm / spot_diameter_fullres (" + io::NumberText(scale.spotDiameterFullres) +
+                                          " px)",
+                                        "give the scalefactors_json.json Space Ranger wrote, or pass --micronsPerPixel");
     const std::string note = "µm per full-res pixel = 65 µm / spot_diameter_fullres (" +
                              io::NumberText(scale.spotDiameterFullres) + ") = " + io::NumberText(micronsPerPixel);
     ds.notes.push_back(note);

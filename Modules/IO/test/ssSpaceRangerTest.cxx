@@ -396,6 +396,10 @@ TEST(SpaceRanger, MissingPositionsScaleFactorsAndParquet)
   // Broken values name the file, the row and the column.
   ss::WriteTextFileAtomically(dir + "/spatial/scalefactors_json.json", "{\"spot_diameter_fullres\": -3}");
   SS_EXPECT_INPUT_ERROR(ss::ReadSpaceRangerOuts(dir), "spot_diameter_fullres: must be a positive number");
+  // Positive but absurd: 65 µm / 1e-300 px would place the spots at 1e302 µm.
+  ss::WriteTextFileAtomically(dir + "/spatial/scalefactors_json.json", "{\"spot_diameter_fullres\": 1e-300}");
+  SS_EXPECT_INPUT_ERROR(ss::ReadSpaceRangerOuts(dir),
+                        "spot_diameter_fullres: 65 µm / spot_diameter_fullres (1e-300 px) gives 6.5e+301 µm per pixel");
   fs::remove(dir + "/spatial/scalefactors_json.json");
   ss::WriteTextFileAtomically(
     positions, "barcode,in_tissue,array_row,array_col,pxl_row_in_fullres,pxl_col_in_fullres\nSPOT1000-1,1,0,0,12a,5\n");
