@@ -29,13 +29,15 @@ if(SUPERSPOT_SANITIZE)
   add_link_options(-fsanitize=${SUPERSPOT_SANITIZE})
 endif()
 
-# Fuzzers (Testing/Fuzz): libFuzzer needs clang. Every SuperSpot library is built with
-# libFuzzer's coverage instrumentation so that the fuzzers see inside the readers; the
-# fuzz executables link libFuzzer's driver (superspot_add_fuzzer). Use with
-# SUPERSPOT_SANITIZE=address,undefined (CMakePresets.json, preset "sanitize").
+# Fuzzers (Testing/Fuzz): libFuzzer needs clang. The module libraries get libFuzzer's
+# coverage instrumentation (superspot_add_library), so that the fuzzers see inside the
+# readers; tests and CLI modules do not need it, and compile and run faster without. The
+# fuzz executables link libFuzzer's driver. Use with SUPERSPOT_SANITIZE=address,undefined
+# (CMakePresets.json, preset "sanitize").
+set(SUPERSPOT_FUZZ_COVERAGE_FLAGS "")
 if(SUPERSPOT_BUILD_FUZZERS)
   if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
     message(FATAL_ERROR "SUPERSPOT_BUILD_FUZZERS needs clang (libFuzzer): configure with CC=clang CXX=clang++")
   endif()
-  add_compile_options(-fsanitize=fuzzer-no-link)
+  set(SUPERSPOT_FUZZ_COVERAGE_FLAGS -fsanitize=fuzzer-no-link)
 endif()

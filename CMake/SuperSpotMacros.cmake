@@ -132,6 +132,7 @@ function(superspot_add_library)
   _superspot_map_external(pub ${${name}_PUBLIC_EXTERNAL})
   _superspot_map_external(priv ${${name}_PRIVATE_EXTERNAL})
   target_link_libraries(${name} PUBLIC ${${name}_DEPENDS} ${pub} PRIVATE ${priv} $<BUILD_INTERFACE:SuperSpotWarnings>)
+  target_compile_options(${name} PRIVATE ${SUPERSPOT_FUZZ_COVERAGE_FLAGS})
   set_target_properties(${name} PROPERTIES VERSION ${PROJECT_VERSION} SOVERSION ${PROJECT_VERSION_MAJOR}.${PROJECT_VERSION_MINOR})
   install(TARGETS ${name} EXPORT SuperSpotTargets
     LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}

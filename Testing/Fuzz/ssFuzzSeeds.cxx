@@ -10,6 +10,7 @@
 #include "ssMerscope.h"
 #include "ssModelConfig.h"
 #include "ssSafeTensors.h"
+#include "ssSimulationParameters.h"
 #include "ssSpaceRanger.h"
 #include "ssSpotTable.h"
 #include "ssTextTable.h"
@@ -101,6 +102,13 @@ void Json()
   graph.geneGraph.adjacency = { 0.5f, 0.25f, 0, 0.25f, 0.5f, 0.1f, 0, 0.1f, 1 };
   graph.useDynamicAttention = false;
   Seed("ssFuzzModelConfig", "graph", graph.ToJSON().dump());
+
+  ss::SimulationParameters simulation;
+  simulation.WriteJSONFile((work / "simulation.json").string());
+  Seed("ssFuzzSimulationParameters", "defaults", Read(work / "simulation.json"));
+  Seed("ssFuzzSimulationParameters",
+       "partial",
+       R"({"seed": 99, "widthUm": 3000, "meanMoleculesPerCell": 20, "numberOfModules": 3, "pixelNoise": 0})");
 
   ss::fuzz::SavePairSet((work / "pairs").string());
   Seed("ssFuzzPairSetManifest", "written", Read(work / "pairs/pairs.json"));
