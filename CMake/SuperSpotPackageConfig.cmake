@@ -2,8 +2,11 @@
 include(CMakePackageConfigHelpers)
 
 # The interface wrappers are part of the exported link interface.
-install(TARGETS SuperSpotITK SuperSpotTorch SuperSpotOpenSlide SuperSpotBoost SuperSpotHDF5 SuperSpotTCLAP
+install(TARGETS SuperSpotITK SuperSpotOpenSlide SuperSpotBoost SuperSpotHDF5 SuperSpotTCLAP
   EXPORT SuperSpotTargets)
+if(TARGET SuperSpotTorch)
+  install(TARGETS SuperSpotTorch EXPORT SuperSpotTargets)
+endif()
 
 get_property(SUPERSPOT_MODULE_LIST GLOBAL PROPERTY SUPERSPOT_MODULES)
 install(EXPORT SuperSpotTargets NAMESPACE SuperSpot:: DESTINATION ${SUPERSPOT_INSTALL_CMAKE_DIR})

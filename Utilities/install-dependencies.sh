@@ -17,6 +17,9 @@ packages=(
   libopenblas0-openmp
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libxml2-utils
+  # the sanitizer and fuzz build (CMakePresets.json "sanitize"): clang, its ASan/UBSan/libFuzzer
+  # runtimes, and llvm-symbolizer for readable reports
+  clang libclang-rt-14-dev llvm
   # independent cross-checks in the tests: skimage's SSIM, anndata reading our .h5ad
   python3-skimage python3-anndata python3-h5py
 )

@@ -18,10 +18,14 @@
 #include "itkImageRegionConstIterator.h"
 #include "itkImageRegionConstIteratorWithIndex.h"
 #include "itkImageRegionIteratorWithIndex.h"
+#include "itkMultiThreaderBase.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 
 int SuperSpotMakePairsModuleEntryPoint(int argc, char * argv[]);
@@ -397,4 +401,72 @@ TEST(SuperSpotMakePairs, XeniumWithAlignedHEAndMixedSlides)
   options.noHistology = true;
   SS_EXPECT_INPUT_ERROR(ss::MakePairSetFromSlides(slides, { "GeneA" }, options),
                         "spot slides and molecule slides in one pair set");
+}
+
+TEST(SuperSpotMakePairs, SameInputsGiveByteIdenticalPairSetsWhateverTheThreads)
+{
+  // A pair set is a function of its inputs and options only: run again, or with another
+  // number of ITK threads, every file of the folder is the same byte for byte.
+  const std::string dir = ss::test::TestDirectory();
+  auto he = ss::test::MakeRamp(400, 300, 1.0);
+  ss::WriteImageAtomically(he.GetPointer(), dir + "/he.png");
+  ss::CoordinateFrame::MatrixType m;
+  m.SetIdentity();
+  ss::PointType origin;
+  origin.Fill(0.0);
+  ss::WriteXeniumExperiment(dir + "/experiment.xenium", 0.2125);
+  ss::WriteXeniumAlignment(dir + "/he_alignment.csv",
+                           ss::XeniumAlignmentMatrix(ss::CoordinateFrame::FromAffine(m, origin), 0.2125));
+  ss::MoleculeTable t;
+  t.genes = { "A", "B", "C" };
+  for (int i = 0; i < 6000; ++i)
+  {
+    t.Add(static_cast<float>((i * 7919) % 3900) / 10.0f + 5,
+          static_cast<float>((i * 104729) % 2900) / 10.0f + 5,
+          i % 5 == 0 ? 0 : (i % 3 == 0 ? 1 : 2));
+    t.qv.push_back(30);
+  }
+  ss::WriteXeniumTranscripts(dir + "/transcripts.csv.gz", t);
+  const std::string table = WriteVisiumLikeTable(dir, "slide.csv");
+  const std::vector<std::vector<std::string>> inputs{
+    { "--xenium", dir, "--image", dir + "/he.png", "--alignment", dir + "/he_alignment.csv", "--resolutionUm", "20" },
+    { "--spots", table, "--noHistology", "--genes", "4" }
+  };
+  const int threadsBefore = itk::MultiThreaderBase::GetGlobalDefaultNumberOfThreads();
+  for (std::size_t input = 0; input < inputs.size(); ++input)
+  {
+    std::vector<std::string> outputs;
+    for (const int threads : { 1, 2, 2 })
+    {
+      itk::MultiThreaderBase::SetGlobalDefaultNumberOfThreads(threads);
+      outputs.push_back(dir + "/pairs-" + std::to_string(input) + "-" + std::to_string(outputs.size()));
+      std::vector<std::string> arguments = inputs[input];
+      arguments.insert(arguments.end(), { "--output", outputs.back() });
+      const auto run = MakePairs(arguments);
+      ASSERT_EQ(run.exitCode, 0) << run.standardError;
+    }
+    std::vector<std::map<std::string, std::string>> contents;
+    for (const auto & out : outputs)
+    {
+      std::map<std::string, std::string> files;
+      for (const auto & entry : std::filesystem::directory_iterator(out))
+      {
+        std::ifstream in(entry.path(), std::ios::binary);
+        files[entry.path().filename().string()] =
+          std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      }
+      contents.push_back(std::move(files));
+    }
+    ASSERT_GE(contents[0].size(), 6u) << outputs[0];
+    for (std::size_t k = 1; k < contents.size(); ++k)
+    {
+      ASSERT_EQ(contents[k].size(), contents[0].size());
+      for (const auto & [name, bytes] : contents[0])
+      {
+        EXPECT_TRUE(contents[k].at(name) == bytes)
+          << inputs[input][0] << ": " << name << " differs between run 1 (1 thread) and run " << k + 1 << " (2 threads)";
+      }
+    }
+  }
+  itk::MultiThreaderBase::SetGlobalDefaultNumberOfThreads(threadsBefore);
 }

@@ -600,7 +600,7 @@ private:
     {
       const std::string value = Trim(rawValue);
       const auto rule =
-        std::find_if(rules.begin(), rules.end(), [&](const AttributeRule & r) { return attribute == r.name; });
+        std::find_if(rules.begin(), rules.end(), [&name = attribute](const AttributeRule & r) { return name == r.name; });
       if (rule == rules.end())
       {
         std::vector<std::string> names;

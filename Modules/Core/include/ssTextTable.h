@@ -77,7 +77,11 @@ public:
   /** Field `i` as a number; throws InputError naming file, line and column if it is not one.
    * "NaN"/"inf" parse (callers decide whether they are allowed). */
   double Double(int i) const;
+  /** Field `i` as an integer: InputError if it is not one, or beyond ±2^53 (where doubles,
+   * which the field is parsed as, stop holding every integer). */
   long long Integer(int i) const;
+  /** Integer(i) within [minimum, maximum]; InputError naming the range otherwise. */
+  long long Integer(int i, long long minimum, long long maximum) const;
   const std::vector<std::string_view> & Fields() const { return m_Fields; }
 
   std::size_t GetLineNumber() const { return m_LineNumber; }

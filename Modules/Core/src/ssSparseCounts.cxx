@@ -34,6 +34,12 @@ SparseCounts::SparseCounts(std::size_t numberOfGenes,
     {
       throw std::invalid_argument("column pointers decrease");
     }
+    // The last pointer is checked against the values above; an earlier one beyond them
+    // ({0, 10, 3} for 3 values) would have read past the end of the row indices.
+    if (static_cast<std::size_t>(e) > m_Values.size())
+    {
+      throw std::invalid_argument("column pointers beyond the stored values");
+    }
     bool sorted = true;
     for (auto k = b; k < e; ++k)
     {

@@ -342,7 +342,31 @@ long long DelimitedReader::Integer(int i) const
   {
     SS_INPUT_ERROR(Where(), ColumnName(i), "'" + std::string(Field(i)) + "' is not an integer", "fix or remove the row");
   }
+  // Beyond 2^53 a double no longer holds every integer, and beyond 2^63 the conversion is
+  // undefined behaviour: no field SuperSpot reads holds such numbers.
+  constexpr double largest = 9007199254740992.0; // 2^53
+  if (std::abs(v) > largest)
+  {
+    SS_INPUT_ERROR(Where(),
+                   ColumnName(i),
+                   "'" + std::string(Field(i)) + "' is too large for an integer here",
+                   "fix or remove the row");
+  }
   return static_cast<long long>(v);
+}
+
+long long DelimitedReader::Integer(int i, long long minimum, long long maximum) const
+{
+  const long long v = Integer(i);
+  if (v < minimum || v > maximum)
+  {
+    SS_INPUT_ERROR(Where(),
+                   ColumnName(i),
+                   "'" + std::string(Field(i)) + "' is outside " + std::to_string(minimum) + ".." +
+                     std::to_string(maximum),
+                   "fix or remove the row");
+  }
+  return v;
 }
 
 std::vector<std::string> SplitString(std::string_view text, char delimiter)

@@ -30,6 +30,9 @@ TEST(SparseCounts, UnsortedColumnsAreSortedAndBadPointersRefused)
   EXPECT_EQ(c.Get(2, 0), 7.0f);
   EXPECT_THROW(ss::SparseCounts(3, 1, { 0, 3 }, { 0, 1 }, { 1, 1 }), std::invalid_argument);
   EXPECT_THROW(ss::SparseCounts(3, 1, { 0, 1 }, { 5 }, { 1 }), std::invalid_argument);
+  // A pointer beyond the values before the last one (it read past the row indices: ASan
+  // heap-buffer-overflow in the sanitize build).
+  EXPECT_THROW(ss::SparseCounts(3, 2, { 0, 10, 3 }, { 0, 1, 2 }, { 1, 1, 1 }), std::invalid_argument);
 }
 
 TEST(SparseCounts, InvalidValuesAreNamed)

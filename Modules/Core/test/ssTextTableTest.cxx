@@ -74,6 +74,31 @@ TEST(DelimitedReader, ErrorsNameFileLineAndColumn)
   }
   EXPECT_THROW(r.RequireColumn("z", "add it"), ss::InputError);
   EXPECT_THROW(r.Field(5), ss::InputError);
+  // Integers: refused when fractional, beyond 2^53 (the fuzzer's 1e32 was undefined
+  // behaviour in the conversion to long long) or outside the caller's range.
+  ss::DelimitedReader integers(TempFile("integers.csv", "n\n12\n2.5\n1e32\n-9007199254740992\n70000\n"));
+  integers.ReadHeader();
+  ASSERT_TRUE(integers.Next());
+  EXPECT_EQ(integers.Integer(0), 12);
+  ASSERT_TRUE(integers.Next());
+  EXPECT_THROW(integers.Integer(0), ss::InputError);
+  ASSERT_TRUE(integers.Next());
+  try
+  {
+    integers.Integer(0);
+    ADD_FAILURE() << "accepted 1e32 as an integer";
+  }
+  catch (const ss::InputError & e)
+  {
+    EXPECT_NE(std::string(e.what()).find("integers.csv:4: column 'n': '1e32' is too large for an integer here"),
+              std::string::npos)
+      << e.what();
+  }
+  ASSERT_TRUE(integers.Next());
+  EXPECT_EQ(integers.Integer(0), -9007199254740992LL);
+  ASSERT_TRUE(integers.Next());
+  EXPECT_EQ(integers.Integer(0, 0, 70000), 70000);
+  EXPECT_THROW(integers.Integer(0, -5, 65535), ss::InputError);
   ss::DelimitedReader withNaN(TempFile("nan.csv", "a\nNaN\n"));
   withNaN.ReadHeader();
   ASSERT_TRUE(withNaN.Next());

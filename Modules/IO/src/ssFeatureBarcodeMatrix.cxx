@@ -125,7 +125,7 @@ FeatureBarcodeMatrix ReadFeatureBarcodeMatrixH5(const std::string & path)
       {
         SS_INPUT_ERROR(path,
                        "matrix/data",
-                       "value " + std::to_string(v) + " (barcode " + m.barcodes[c] + ", feature " +
+                       "value " + io::NumberText(v) + " (barcode " + m.barcodes[c] + ", feature " +
                          m.featureIds[static_cast<std::size_t>(row)] + ") is not a non-negative count",
                        "give the raw Space Ranger matrix, not a normalized one");
       }

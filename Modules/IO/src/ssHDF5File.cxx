@@ -249,7 +249,11 @@ std::vector<float> File::ReadFloat(const std::string & dataset) const
 
 void File::CreateGroup(const std::string & group)
 {
-  Handle g(H5Gcreate2(m_File.Get(), group.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+  // No modification times in the object headers (HDF5 records them by default): the same
+  // matrix must give the same bytes, run after run.
+  Handle properties(H5Pcreate(H5P_GROUP_CREATE), H5Pclose);
+  H5Pset_obj_track_times(properties.Get(), false);
+  Handle g(H5Gcreate2(m_File.Get(), group.c_str(), H5P_DEFAULT, properties.Get(), H5P_DEFAULT), H5Gclose);
   if (!g.IsValid())
   {
     Fail(group, WithReason("cannot create the group"), "check free space");
@@ -347,6 +351,7 @@ void File::WriteDataset(const std::string & dataset,
 {
   Handle space = Dataspace(shape);
   Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  H5Pset_obj_track_times(properties.Get(), false); // reproducible bytes, as for groups
   const std::size_t n = NumberOfElements(shape);
   // Space Ranger compresses its matrices; chunks of about 64 Ki values (whole rows) keep
   // partial reads cheap and the compression effective.

@@ -105,6 +105,34 @@ float CountField(const DelimitedReader & reader, int column)
   return static_cast<float>(reader.Double(column));
 }
 
+double CoordinateField(const DelimitedReader & reader, int column)
+{
+  const double v = reader.Double(column);
+  if (!std::isfinite(v) || std::abs(v) > MaxCoordinate)
+  {
+    SS_INPUT_ERROR(reader.Where(),
+                   reader.ColumnName(column),
+                   "'" + std::string(reader.Field(column)) + "' is not a position (a finite number within ±1e8)",
+                   "fix or remove the row");
+  }
+  return v;
+}
+
+void RequirePlausibleMicronsPerPixel(double micronsPerPixel,
+                                     const std::string & file,
+                                     const std::string & field,
+                                     const std::string & how,
+                                     const std::string & fix)
+{
+  if (!(micronsPerPixel >= MinMicronsPerPixel && micronsPerPixel <= MaxMicronsPerPixel))
+  {
+    SS_INPUT_ERROR(file,
+                   field,
+                   how + " gives " + NumberText(micronsPerPixel) + " µm per pixel, outside the 0.01 to 100 of any image",
+                   fix);
+  }
+}
+
 std::vector<std::string> MakeNamesUnique(std::vector<std::string> & names, const std::vector<std::string> & ids)
 {
   std::unordered_map<std::string, std::size_t> count;

@@ -46,6 +46,33 @@ SuperSpotIO_EXPORT std::vector<std::string> MakeNamesUnique(std::vector<std::str
  * judges it. */
 SuperSpotIO_EXPORT float CountField(const DelimitedReader & reader, int column);
 
+/** Array positions (Visium array_col / array_row, legacy ST x / y, a spot table's) accepted:
+ * far beyond any array (Visium's is 128 x 78, Visium HD's 3350 x 3350 bins), and small enough
+ * that no sum or product of two of them overflows an int. */
+constexpr long long MaxArrayIndex = 1000000;
+
+/** Positions accepted, in µm or in image pixels: within ±1e8 (100 m in µm; 500 times the
+ * widest whole-slide image in pixels), so that every bin, tile and pixel index computed from
+ * them fits in 32 bits, and every one survives the conversion to float of molecule tables. */
+constexpr double MaxCoordinate = 1e8;
+
+/** Field `column` of the current row of `reader` as a position: a finite number within
+ * ±MaxCoordinate (InputError naming the file, line and column otherwise). */
+SuperSpotIO_EXPORT double CoordinateField(const DelimitedReader & reader, int column);
+
+/** µm per image pixel a reader may derive from its data (0.01 to 100: a 100x objective to a
+ * thumbnail); beyond, the data do not describe an image, and a frame made of them would place
+ * spots at absurd µm without a word. */
+constexpr double MinMicronsPerPixel = 0.01;
+constexpr double MaxMicronsPerPixel = 100.0;
+/** InputError naming `file` and `field` unless `micronsPerPixel` lies in that range; `how`
+ * says where it came from ("200 µm pitch / 0.0001 px array step"), `fix` what to do. */
+SuperSpotIO_EXPORT void RequirePlausibleMicronsPerPixel(double micronsPerPixel,
+                                                        const std::string & file,
+                                                        const std::string & field,
+                                                        const std::string & how,
+                                                        const std::string & fix);
+
 /** True if `text` ends with `suffix` (case-insensitive). */
 SuperSpotIO_EXPORT bool EndsWith(std::string_view text, std::string_view suffix);
 SuperSpotIO_EXPORT bool StartsWith(std::string_view text, std::string_view prefix);

@@ -66,14 +66,10 @@ SpotDataset ReadLegacyST(const std::string & countsPath,
     while (reader.Next())
     {
       SpotRow s;
-      s.x = static_cast<int>(reader.Integer(cx));
-      s.y = static_cast<int>(reader.Integer(cy));
-      s.pixelX = reader.Double(cpx);
-      s.pixelY = reader.Double(cpy);
-      if (!std::isfinite(s.pixelX) || !std::isfinite(s.pixelY))
-      {
-        SS_INPUT_ERROR(reader.Where(), "pixel_x/pixel_y", "not a finite pixel position", "fix or remove the row");
-      }
+      s.x = static_cast<int>(reader.Integer(cx, -io::MaxArrayIndex, io::MaxArrayIndex));
+      s.y = static_cast<int>(reader.Integer(cy, -io::MaxArrayIndex, io::MaxArrayIndex));
+      s.pixelX = io::CoordinateField(reader, cpx);
+      s.pixelY = io::CoordinateField(reader, cpy);
       if (cSelected >= 0)
       {
         const long long sel = reader.Integer(cSelected);
@@ -127,6 +123,18 @@ SpotDataset ReadLegacyST(const std::string & countsPath,
     }
     const double stepPx = 0.5 * (pixels.GetArrayColumnStepMicrons() + pixels.GetArrayRowStepMicrons());
     const double micronsPerPixel = options.micronsPerPixel > 0 ? options.micronsPerPixel : options.pitchUm / stepPx;
+    if (!(options.micronsPerPixel > 0))
+    {
+      // Pixel positions that hardly change along the array (a column of zeros, positions of
+      // another image) gave 8e16 µm per pixel, or 'microns per pixel must be positive and finite'.
+      io::RequirePlausibleMicronsPerPixel(micronsPerPixel,
+                                          spotsPath,
+                                          "pixel_x/pixel_y",
+                                          "the array step of " + io::NumberText(stepPx) + " px (" +
+                                            io::NumberText(options.pitchUm) + " µm pitch / step)",
+                                          "give the spot file whose pixel_x, pixel_y locate the spots on this "
+                                          "section's H&E (ST Spot Detector's output), or --micronsPerPixel");
+    }
     ds.frame = CoordinateFrame::FromMicronsPerPixel(micronsPerPixel);
     ds.frame.FitArrayGrid(cols, rows, px);
     std::string note = spotsPath + ": array step " + io::NumberText(stepPx) + " px (fit RMS " +
@@ -264,6 +272,15 @@ SpotDataset ReadLegacyST(const std::string & countsPath,
                              io::FirstFew(withoutCounts) + ")";
     ds.notes.push_back(note);
     LogInfo(note);
+  }
+  if (ds.spots.Size() == 0 && !notSelected.empty())
+  {
+    SS_INPUT_ERROR(countsPath,
+                   "spot id",
+                   "none of the " + std::to_string(notSelected.size()) + " spots is selected (under the tissue) in " +
+                     FileName(spotsPath),
+                   "check the spot file's selected column (1 = under the tissue): a section without a selected "
+                   "spot has no data to read");
   }
   if (ds.spots.Size() == 0)
   {

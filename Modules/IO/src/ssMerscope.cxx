@@ -58,12 +58,9 @@ MoleculeTable ReadMerscopeTranscripts(const std::string & path, const MerscopeRe
         continue;
       }
     }
-    const double x = reader.Double(cx + shift);
-    const double y = reader.Double(cy + shift);
-    if (!std::isfinite(x) || !std::isfinite(y))
-    {
-      SS_INPUT_ERROR(reader.Where(), "global_x/global_y", "not a finite position", "fix or remove the row");
-    }
+    // Finite and within ±1e8 µm: a double beyond float's range became an infinite molecule.
+    const double x = io::CoordinateField(reader, cx + shift);
+    const double y = io::CoordinateField(reader, cy + shift);
     auto it = geneIndex.find(gene);
     if (it == geneIndex.end())
     {
@@ -73,7 +70,7 @@ MoleculeTable ReadMerscopeTranscripts(const std::string & path, const MerscopeRe
     t.Add(static_cast<float>(x), static_cast<float>(y), it->second);
     if (cz >= 0)
     {
-      t.z.push_back(static_cast<float>(reader.Double(cz + shift)));
+      t.z.push_back(static_cast<float>(io::CoordinateField(reader, cz + shift)));
     }
   }
   if (blankMolecules > 0)

@@ -749,6 +749,13 @@ void RequireSlideOnImage(const SlideImageCheck & check, const LoadedSlide & slid
   if (!slide.spots)
   {
     c.message = "the molecules, checked as their occupied 50 µm bins ('spots'): " + c.message;
+    // Molecules' µm are stage coordinates: --micronsPerPixel cannot place their image (it is
+    // refused for Xenium and MERSCOPE); what places it is the alignment or the volume's geometry.
+    if (c.problem == SpotImageCheck::Problem::MostlyOutside)
+    {
+      c.fix = "check that the image and --alignment belong to this run (Xenium: the H&E's transformation matrix "
+              "from Xenium Explorer; MERSCOPE: images/micron_to_mosaic_pixel_transform.csv of the same region)";
+    }
   }
   RequireSpotsOnImage(c, slide.imagePath);
 }

@@ -32,6 +32,7 @@ struct Position
 struct Positions
 {
   std::string path;
+  bool hasHeader = true;
   std::vector<std::string> barcodes; // file order
   std::unordered_map<std::string, Position> byBarcode;
 };
@@ -87,6 +88,7 @@ Positions ReadPositions(const std::string & path)
   // Space Ranger 1.x writes no header, 2.x does; tell them apart by content, not by name.
   const std::vector<std::string> first = reader.GetHeader();
   const bool hasHeader = first.size() < 2 || !IsNumber(first[1]);
+  positions.hasHeader = hasHeader;
   int col[6] = { 0, 1, 2, 3, 4, 5 };
   if (hasHeader)
   {
@@ -118,6 +120,16 @@ Positions ReadPositions(const std::string & path)
       if (t.empty() || end != t.c_str() + t.size() || !std::isfinite(v))
       {
         SS_INPUT_ERROR(where, SpaceRangerColumns[k], "'" + t + "' is not a number", "fix or remove the row");
+      }
+      // Pixel positions within ±1e8 and array positions within ±1e6: beyond, 1e100 was undefined
+      // behaviour in the conversion to int (ssFuzzSpaceRangerOuts).
+      const double limit = k >= 4 ? io::MaxCoordinate : static_cast<double>(io::MaxArrayIndex);
+      if (std::abs(v) > limit)
+      {
+        SS_INPUT_ERROR(where,
+                       SpaceRangerColumns[k],
+                       "'" + t + "' is outside " + (k >= 4 ? "±1e8" : "±1000000"),
+                       "fix or remove the row (Space Ranger writes pixel and array positions here)");
       }
       return v;
     };
@@ -309,6 +321,12 @@ SpotDataset ReadSpaceRangerOuts(const std::string & outsDir, const SpaceRangerRe
                      "give the scalefactors_json.json Space Ranger wrote, or pass --micronsPerPixel");
     }
     micronsPerPixel = VisiumScaleFactorSpotUm / scale.spotDiameterFullres;
+    io::RequirePlausibleMicronsPerPixel(micronsPerPixel,
+                                        scalePath,
+                                        "spot_diameter_fullres",
+                                        "65 µm / spot_diameter_fullres (" + io::NumberText(scale.spotDiameterFullres) +
+                                          " px)",
+                                        "give the scalefactors_json.json Space Ranger wrote, or pass --micronsPerPixel");
     const std::string note = "µm per full-res pixel = 65 µm / spot_diameter_fullres (" +
                              io::NumberText(scale.spotDiameterFullres) + ") = " + io::NumberText(micronsPerPixel);
     ds.notes.push_back(note);
@@ -320,6 +338,10 @@ SpotDataset ReadSpaceRangerOuts(const std::string & outsDir, const SpaceRangerRe
 
   // --- positions
   const Positions positions = ReadPositions(FindPositionsFile(spatial));
+  ds.notes.push_back(positions.path +
+                     (positions.hasHeader ? ": header row (Space Ranger 2+): columns found by name"
+                                          : ": no header (Space Ranger 1.x): columns read as barcode, in_tissue, "
+                                            "array_row, array_col, pxl_row_in_fullres, pxl_col_in_fullres"));
   {
     std::vector<double> cols, rows;
     std::vector<PointType> px;
@@ -407,7 +429,8 @@ SpotDataset ReadSpaceRangerOuts(const std::string & outsDir, const SpaceRangerRe
     SS_INPUT_ERROR(h5,
                    "barcodes",
                    "no spot is left (none is in the tissue)",
-                   "check in_tissue in the positions file, or read with inTissueOnly = false");
+                   "check in_tissue in the positions file (1 = spot under the tissue) and that spatial/ is of the "
+                   "same run as the matrix");
   }
 
   ds.counts = keep.size() == m.barcodes.size() ? std::move(counts) : counts.SelectSpots(keep);

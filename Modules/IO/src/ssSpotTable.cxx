@@ -54,16 +54,6 @@ std::pair<int, int> ColumnPair(const DelimitedReader & reader, const std::string
   return { ca, cb };
 }
 
-double FiniteNumber(const DelimitedReader & reader, int column)
-{
-  const double v = reader.Double(column);
-  if (!std::isfinite(v))
-  {
-    SS_INPUT_ERROR(reader.Where(), reader.ColumnName(column), "is not a finite number", "fix or remove the row");
-  }
-  return v;
-}
-
 /** Least-squares affine px -> µm of the rows, and its RMS residual in µm. The 2D affine fit
  * of CoordinateFrame::FitArrayGrid is exactly this problem with px in the role of the array
  * coordinates and µm in that of the pixels. */
@@ -213,21 +203,21 @@ SpotDataset ReadSpotTable(const std::string & path, const SpotTableReadOptions &
     if (hasUm)
     {
       PointType p;
-      p[0] = FiniteNumber(reader, cXum);
-      p[1] = FiniteNumber(reader, cYum);
+      p[0] = io::CoordinateField(reader, cXum);
+      p[1] = io::CoordinateField(reader, cYum);
       um.push_back(p);
     }
     if (hasPx)
     {
       PointType p;
-      p[0] = FiniteNumber(reader, cXpx);
-      p[1] = FiniteNumber(reader, cYpx);
+      p[0] = io::CoordinateField(reader, cXpx);
+      p[1] = io::CoordinateField(reader, cYpx);
       px.push_back(p);
     }
     if (cCol >= 0)
     {
-      ds.spots.arrayCol.push_back(static_cast<int>(reader.Integer(cCol)));
-      ds.spots.arrayRow.push_back(static_cast<int>(reader.Integer(cRow)));
+      ds.spots.arrayCol.push_back(static_cast<int>(reader.Integer(cCol, -io::MaxArrayIndex, io::MaxArrayIndex)));
+      ds.spots.arrayRow.push_back(static_cast<int>(reader.Integer(cRow, -io::MaxArrayIndex, io::MaxArrayIndex)));
     }
     if (cTissue >= 0)
     {
@@ -352,10 +342,29 @@ SpotDataset ReadSpotTable(const std::string & path, const SpotTableReadOptions &
   }
   else
   {
+    if (n < 2)
+    {
+      // ITK's k-d tree threw "numberOfNeighborsRequested ... should be less than or equal to
+      // the number of the measurement vectors" (ssFuzzSpotTable).
+      SS_INPUT_ERROR(path,
+                     "rows",
+                     "one spot and no array positions: its pitch (the median distance to the nearest other spot) "
+                     "cannot be measured",
+                     "give the table's other spots, or array_col and array_row");
+    }
     ds.lattice = SpotLattice::Irregular;
     ds.pitchUm = MedianNearestNeighbourDistance(ds.spots.positionUm);
     ds.notes.push_back(
       path + ": no array positions; pitch = median nearest-neighbour distance = " + io::NumberText(ds.pitchUm) + " µm");
+  }
+  if (!(ds.pitchUm > 0) || !std::isfinite(ds.pitchUm))
+  {
+    SS_INPUT_ERROR(path,
+                   hasArray && n >= 3 ? "array_col/array_row" : "x_um/y_um",
+                   "the spots' pitch is " + io::NumberText(ds.pitchUm) +
+                     " µm: " + (hasArray && n >= 3 ? "neighbouring array positions lie at the same place"
+                                                   : "at least half of the spots share their position with another"),
+                   "check the position columns (a column of zeros, or the same column given twice?)");
   }
   if (options.spotDiameterUm > 0)
   {

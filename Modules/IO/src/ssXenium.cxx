@@ -105,8 +105,9 @@ CoordinateFrame FrameFromAlignment(const itk::Matrix<double, 3, 3> & m, double p
 
 std::string BoxText(const BoundingBox & b)
 {
-  return "x " + io::NumberText(std::round(b.minX)) + "..." + io::NumberText(std::round(b.maxX)) + " µm, y " +
-         io::NumberText(std::round(b.minY)) + "..." + io::NumberText(std::round(b.maxY)) + " µm";
+  // + 0.0 turns the -0 that rounding small negative numbers gives into 0.
+  auto um = [](double v) { return io::NumberText(std::round(v) + 0.0); };
+  return "x " + um(b.minX) + "..." + um(b.maxX) + " µm, y " + um(b.minY) + "..." + um(b.maxY) + " µm";
 }
 } // namespace
 
@@ -172,12 +173,9 @@ MoleculeTable ReadXeniumTranscripts(const std::string & path, double minQV)
       ++controls[category];
       continue;
     }
-    const double x = reader.Double(cx);
-    const double y = reader.Double(cy);
-    if (!std::isfinite(x) || !std::isfinite(y))
-    {
-      SS_INPUT_ERROR(reader.Where(), "x_location/y_location", "not a finite position", "fix or remove the row");
-    }
+    // Finite and within ±1e8 µm: a double beyond float's range became an infinite molecule.
+    const double x = io::CoordinateField(reader, cx);
+    const double y = io::CoordinateField(reader, cy);
     auto it = geneIndex.find(name);
     if (it == geneIndex.end())
     {
@@ -187,7 +185,7 @@ MoleculeTable ReadXeniumTranscripts(const std::string & path, double minQV)
     t.Add(static_cast<float>(x), static_cast<float>(y), it->second);
     if (cz >= 0)
     {
-      t.z.push_back(static_cast<float>(reader.Double(cz)));
+      t.z.push_back(static_cast<float>(io::CoordinateField(reader, cz)));
     }
     if (cQV >= 0)
     {

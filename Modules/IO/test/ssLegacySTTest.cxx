@@ -166,6 +166,27 @@ TEST(LegacyST, BadTablesAreRefused)
   // A spot file without pixel positions.
   ss::WriteTextFileAtomically(spots, "x\ty\n1\t1\n");
   SS_EXPECT_INPUT_ERROR(ss::ReadLegacyST(dir + "/counts.tsv.gz", spots), "column 'pixel_x'");
+  // Array positions beyond any array (found by ssFuzzLegacyST: 6.7e34 was undefined behaviour
+  // in the conversion to an integer, and 4294967297 became spot 1 silently).
+  for (const char * x : { "6.66667e+34", "4294967297" })
+  {
+    ss::WriteTextFileAtomically(spots,
+                                std::string("x\ty\tpixel_x\tpixel_y\n") + x + "\t1\t100\t100\n2\t1\t390\t101\n1\t2\t99\t390\n");
+    SS_EXPECT_INPUT_ERROR(ss::ReadLegacyST(dir + "/counts.tsv.gz", spots), "spots.tsv:2: column 'x'");
+  }
+  // Pixel positions that do not follow the array: all the same (a column of zeros) gave
+  // 8e16 µm per pixel without a word; a step of 1e-300 px gave the unclear
+  // 'microns per pixel must be positive and finite'.
+  for (const char * rows : { "1\t1\t5\t5\n2\t1\t5\t5\n1\t2\t5\t5\n", "1\t1\t0\t0\n2\t1\t1e-300\t0\n1\t2\t0\t1e-300\n" })
+  {
+    ss::WriteTextFileAtomically(spots, std::string("x\ty\tpixel_x\tpixel_y\n") + rows);
+    SS_EXPECT_INPUT_ERROR(ss::ReadLegacyST(dir + "/counts.tsv.gz", spots), "spots.tsv: pixel_x/pixel_y: the array step of");
+    SS_EXPECT_INPUT_ERROR(ss::ReadLegacyST(dir + "/counts.tsv.gz", spots), "outside the 0.01 to 100 of any image");
+  }
+  // A pixel position beyond ±1e8 is none.
+  ss::WriteTextFileAtomically(spots, "x\ty\tpixel_x\tpixel_y\n1\t1\t1e300\t100\n2\t1\t390\t101\n1\t2\t99\t390\n");
+  SS_EXPECT_INPUT_ERROR(ss::ReadLegacyST(dir + "/counts.tsv.gz", spots),
+                        "spots.tsv:2: column 'pixel_x': '1e300' is not a position");
 }
 
 TEST(LegacyST, WideTablesParseInLinearTime)

@@ -81,4 +81,12 @@ TEST(Merscope, IndexColumnWithoutHeaderNameAndMissingColumns)
   SS_EXPECT_INPUT_ERROR(ss::ReadMerscopeTranscripts(dir + "/t.csv"), "column 'global_x'");
   ss::WriteTextFileAtomically(dir + "/t.csv", "global_x,global_y,gene\n1,2,GeneA\n1,2\n");
   SS_EXPECT_INPUT_ERROR(ss::ReadMerscopeTranscripts(dir + "/t.csv"), "t.csv:3: row: has 2 fields, the header 3");
+  // A position beyond float's range (found by ssFuzzMerscopeTranscripts: it became an
+  // infinite molecule) or beyond ±1e8 µm is no position.
+  for (const char * x : { "1e39", "-2e8" })
+  {
+    ss::WriteTextFileAtomically(dir + "/t.csv", std::string("global_x,global_y,gene\n1,2,GeneA\n") + x + ",2,GeneB\n");
+    SS_EXPECT_INPUT_ERROR(ss::ReadMerscopeTranscripts(dir + "/t.csv"),
+                          "t.csv:3: column 'global_x': '" + std::string(x) + "' is not a position");
+  }
 }

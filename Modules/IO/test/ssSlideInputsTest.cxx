@@ -217,6 +217,26 @@ TEST(SlideInputs, MerscopeTransformIsInverted)
   SS_EXPECT_INPUT_ERROR(ss::ReadMerscopeImageTransform(path), "the last row is not 0 0 1");
   ss::WriteTextFileAtomically(path, "1 0 x\n0 1 6\n0 0 1\n");
   SS_EXPECT_INPUT_ERROR(ss::ReadMerscopeImageTransform(path), "'x' is not a number");
+
+  // A transform that puts the image away from the molecules: the fix names the alignment,
+  // not --micronsPerPixel (which MERSCOPE refuses).
+  ss::MoleculeTable t;
+  t.genes = { "A" };
+  for (int i = 0; i < 300; ++i)
+  {
+    t.Add(static_cast<float>(10 + (i * 37) % 80), static_cast<float>(10 + (i * 53) % 60), 0);
+  }
+  ss::WriteMerscopeTranscripts(dir + "/detected_transcripts.csv", t);
+  ss::WriteImageAtomically(ss::test::MakeRamp(120, 90, 1.0).GetPointer(), dir + "/dapi.png");
+  ss::WriteTextFileAtomically(path, "1 0 5000\n0 1 5000\n0 0 1\n");
+  ss::SlideInputs in;
+  in.merscopeTranscripts = dir + "/detected_transcripts.csv";
+  in.fullResImage = dir + "/dapi.png";
+  in.alignment = path;
+  const ss::LoadedSlide slide = ss::LoadSlide(in);
+  const ss::SlideImageCheck check = ss::CheckSlideImage(slide);
+  EXPECT_EQ(check.spots.problem, ss::SpotImageCheck::Problem::MostlyOutside);
+  SS_EXPECT_INPUT_ERROR(ss::RequireSlideOnImage(check, slide), "check that the image and --alignment belong to this run");
 }
 
 TEST(SlideInputs, OverviewStreamsAndMatchesAWholeRead)

@@ -13,7 +13,11 @@
 
 #include <boost/filesystem.hpp>
 
+#include <chrono>
 #include <cmath>
+#include <fstream>
+#include <iterator>
+#include <thread>
 
 namespace fs = boost::filesystem;
 using ss::test::HasNote;
@@ -295,6 +299,18 @@ TEST(SpaceRanger, FeatureBarcodeMatrixRoundTrip)
   EXPECT_EQ(r.counts.GetValues(), m.counts.GetValues());
   EXPECT_EQ(r.counts.Get(0, 2), 123456);
 
+  // The same matrix gives the same bytes later on (HDF5 stamps objects with their
+  // modification time by default; SuperSpotSimulate's determinism test found it).
+  auto bytes = [](const std::string & file)
+  {
+    std::ifstream in(file, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  const std::string first = bytes(path);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100)); // the time stamps count seconds
+  ss::WriteFeatureBarcodeMatrixH5(path, m);
+  EXPECT_TRUE(bytes(path) == first) << "the same matrix written twice differs";
+
   m.counts = ss::SparseCounts::FromDense(2, 3, { 1.5f, 0, 0, 7, 1, 2 });
   SS_EXPECT_INPUT_ERROR(ss::WriteFeatureBarcodeMatrixH5(path, m), "integer");
 }
@@ -318,6 +334,10 @@ TEST(SpaceRanger, BrokenMatricesAreRefusedWithTheDataset)
   SS_EXPECT_INPUT_ERROR(ss::ReadFeatureBarcodeMatrixH5(h5), "matrix/indptr: dataset missing");
   WriteRawMatrix(h5, { 0, 2, 3 }, { 1, 0, 1 }, { 1, 2, 3 }, 2, 2);
   EXPECT_EQ(ss::ReadFeatureBarcodeMatrixH5(h5).counts.Get(0, 0), 2); // unsorted rows are fine
+  // Negative values are not counts (the value as written, not std::to_string's "-2.000000").
+  WriteRawMatrix(h5, { 0, 2, 3 }, { 0, 1, 0 }, { 1, -2, 3 }, 2, 2);
+  SS_EXPECT_INPUT_ERROR(ss::ReadFeatureBarcodeMatrixH5(h5),
+                        "matrix/data: value -2 (barcode BC0-1, feature ENSG1) is not a non-negative count");
 
   ss::WriteTextFileAtomically(h5, "barcode,count\n");
   SS_EXPECT_INPUT_ERROR(ss::ReadFeatureBarcodeMatrixH5(h5), "not an HDF5 file");
@@ -376,11 +396,25 @@ TEST(SpaceRanger, MissingPositionsScaleFactorsAndParquet)
   // Broken values name the file, the row and the column.
   ss::WriteTextFileAtomically(dir + "/spatial/scalefactors_json.json", "{\"spot_diameter_fullres\": -3}");
   SS_EXPECT_INPUT_ERROR(ss::ReadSpaceRangerOuts(dir), "spot_diameter_fullres: must be a positive number");
+  // Positive but absurd: 65 µm / 1e-300 px would place the spots at 1e302 µm.
+  ss::WriteTextFileAtomically(dir + "/spatial/scalefactors_json.json", "{\"spot_diameter_fullres\": 1e-300}");
+  SS_EXPECT_INPUT_ERROR(ss::ReadSpaceRangerOuts(dir),
+                        "spot_diameter_fullres: 65 µm / spot_diameter_fullres (1e-300 px) gives 6.5e+301 µm per pixel");
   fs::remove(dir + "/spatial/scalefactors_json.json");
   ss::WriteTextFileAtomically(
     positions, "barcode,in_tissue,array_row,array_col,pxl_row_in_fullres,pxl_col_in_fullres\nSPOT1000-1,1,0,0,12a,5\n");
   SS_EXPECT_INPUT_ERROR(ss::ReadSpaceRangerOuts(dir, given),
                         "tissue_positions.csv:2: pxl_row_in_fullres: '12a' is not a number");
+  // Found by ssFuzzSpaceRangerOuts: 8.9e99 as an array position was undefined behaviour in
+  // the conversion to int; pixel positions beyond ±1e8 are no positions either.
+  ss::WriteTextFileAtomically(
+    positions, "barcode,in_tissue,array_row,array_col,pxl_row_in_fullres,pxl_col_in_fullres\nSPOT1000-1,1,8.88889e+99,0,1,5\n");
+  SS_EXPECT_INPUT_ERROR(ss::ReadSpaceRangerOuts(dir, given),
+                        "tissue_positions.csv:2: array_row: '8.88889e+99' is outside ±1000000");
+  ss::WriteTextFileAtomically(
+    positions, "barcode,in_tissue,array_row,array_col,pxl_row_in_fullres,pxl_col_in_fullres\nSPOT1000-1,1,0,0,1,-3e8\n");
+  SS_EXPECT_INPUT_ERROR(ss::ReadSpaceRangerOuts(dir, given),
+                        "tissue_positions.csv:2: pxl_col_in_fullres: '-3e8' is outside ±1e8");
 }
 
 TEST(SpaceRanger, WriterRefusesFramesItCannotExpress)

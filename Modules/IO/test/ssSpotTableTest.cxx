@@ -150,8 +150,25 @@ TEST(SpotTable, BadTablesAreRefused)
                         "spot 'a' appears more than once");
   SS_EXPECT_INPUT_ERROR(ss::ReadSpotTable(WriteText("f.csv", "id,x_um,y_um,G\na,1,2,0.5\nb,3,4,1\n")),
                         "counts must be raw, non-negative integers");
-  SS_EXPECT_INPUT_ERROR(ss::ReadSpotTable(WriteText("g.csv", "id,x_um,y_um\na,1,nan\n")), "column 'y_um': is not a finite number");
+  SS_EXPECT_INPUT_ERROR(ss::ReadSpotTable(WriteText("g.csv", "id,x_um,y_um\na,1,nan\n")),
+                        "g.csv:2: column 'y_um': 'nan' is not a position");
+  SS_EXPECT_INPUT_ERROR(ss::ReadSpotTable(WriteText("g.csv", "id,x_um,y_um\na,1,1e300\n")),
+                        "g.csv:2: column 'y_um': '1e300' is not a position (a finite number within ±1e8)");
+  // Array positions beyond any array (2^31 - 1 twice overflowed the sum the lattice test takes).
+  SS_EXPECT_INPUT_ERROR(ss::ReadSpotTable(WriteText("array.csv",
+                                                    "id,x_um,y_um,array_col,array_row\na,1,2,2147483647,2147483647\n"
+                                                    "b,3,4,0,0\nc,5,1,1,1\n")),
+                        "array.csv:2: column 'array_col': '2147483647' is outside -1000000..1000000");
   SS_EXPECT_INPUT_ERROR(ss::ReadSpotTable(WriteText("h.csv", "id,x_um,y_um\n")), "has a header but no spots");
+  // One spot has no pitch (ssFuzzSpotTable: ITK's k-d tree threw its own exception), and
+  // spots on top of each other have pitch 0.
+  SS_EXPECT_INPUT_ERROR(ss::ReadSpotTable(WriteText("one.csv", "id,x_um,y_um\na,1,2\n")),
+                        "one.csv: rows: one spot and no array positions: its pitch");
+  SS_EXPECT_INPUT_ERROR(ss::ReadSpotTable(WriteText("same.csv", "id,x_um,y_um\na,0,0\nb,0,0\nc,0,0\nd,5,5\n")),
+                        "same.csv: x_um/y_um: the spots' pitch is 0 µm: at least half of the spots share their position");
+  SS_EXPECT_INPUT_ERROR(ss::ReadSpotTable(WriteText("zeros.csv",
+                                                    "id,x_um,y_um,array_col,array_row\na,0,0,0,0\nb,0,0,2,0\nc,0,0,1,1\n")),
+                        "zeros.csv: array_col/array_row: the spots' pitch is 0 µm");
   SS_EXPECT_INPUT_ERROR(ss::ReadSpotTable(WriteText("i.csv", "id,x_um,y_um,X_UM\na,1,2,3\n")),
                         "x_um: the column occurs more than once");
   SS_EXPECT_INPUT_ERROR(ss::ReadSpotTable(WriteText("j.csv", "id,x_um,y_um,G\na,1,2\n")), "has 3 fields for 4");

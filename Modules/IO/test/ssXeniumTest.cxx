@@ -89,6 +89,22 @@ TEST(Xenium, QualityAndControlFiltersAreReported)
   EXPECT_EQ(ss::ReadXeniumTranscripts(path, 19).Size(), 4u);
 }
 
+TEST(Xenium, PositionsBeyondFloatsAreRefused)
+{
+  // Found by ssFuzzXeniumTranscripts: a finite double beyond float's range became a molecule
+  // at infinity; beyond ±1e8 µm nothing is a position on a slide.
+  const std::string path = ss::test::TestDirectory() + "/transcripts.csv";
+  for (const std::string column : { "x_location", "y_location", "z_location" })
+  {
+    std::string row = "EPCAM,10.5,20.25,3.0,40";
+    const std::size_t at = column == "x_location" ? 6 : column == "y_location" ? 11 : 17;
+    row.replace(at, row.find(',', at) - at, "3.4e39");
+    ss::WriteTextFileAtomically(path, "feature_name,x_location,y_location,z_location,qv\nKRT8,1,2,3,40\n" + row + "\n");
+    SS_EXPECT_INPUT_ERROR(ss::ReadXeniumTranscripts(path),
+                          "transcripts.csv:3: column '" + column + "': '3.4e39' is not a position");
+  }
+}
+
 TEST(Xenium, TranscriptsRoundTrip)
 {
   const std::string path = ss::test::TestDirectory() + "/transcripts.csv.gz";

@@ -264,6 +264,14 @@ void ModelConfig::Validate(const std::string & source) const
     positive("channelMults", m);
   }
   const std::int64_t levels = NumberOfLevels();
+  // 2^(levels-1) must divide the patch: beyond 62 levels the shift itself is undefined
+  // behaviour (UBSan, in ssFuzzModelConfig on a config.json with 65 multipliers).
+  if (levels > 16)
+  {
+    fail("channelMults",
+         "has " + std::to_string(levels) + " U-Net levels; at most 16",
+         "give one channel multiplier per U-Net level, e.g. [1, 2, 2]");
+  }
   const std::int64_t reduction = std::int64_t{ 1 } << (levels - 1);
   if (patchSize % reduction != 0)
   {

@@ -165,6 +165,10 @@ TEST(ModelConfig, ValidationNamesTheField)
   c = ss::ModelConfig::Preset("small", Genes(4));
   c.attentionLevels = { 3 };
   ExpectInputError([&] { c.Validate(); }, { "attentionLevels" });
+  // 65 levels made the 2^(levels-1) check shift by 64 bits (undefined behaviour).
+  c = ss::ModelConfig::Preset("small", Genes(4));
+  c.channelMults.assign(65, 1);
+  ExpectInputError([&] { c.Validate(); }, { "channelMults", "65 U-Net levels; at most 16" });
   c = ss::ModelConfig::Preset("small", Genes(4));
   c.residualScales = { 1, 1, 0, 1 };
   ExpectInputError([&] { c.Validate(); }, { "residualScales" });
@@ -439,6 +443,19 @@ TEST(SafeTensors, TamperedTruncatedAndOversizedFilesAreRefused)
   bytes.pop_back();
   WriteBytes(p, bytes);
   ExpectInputError([&] { ss::ReadSafeTensors(p); }, { "x.data_offsets", "truncated" });
+}
+
+TEST(SafeTensors, PickledCheckpointsAreRefusedUnread)
+{
+  // A PyTorch checkpoint (a zip of pickles) or a bare pickle given as the weights: their
+  // first 8 bytes, read as the header length, are far beyond the limit, so nothing of them
+  // is parsed, let alone run (BadInputs.md, "a model file from a stranger").
+  TempDir dir;
+  const std::string p = dir.File("model.safetensors");
+  WriteBytes(p, { 'P', 'K', 3, 4, 20, 0, 0, 0, 8, 0, 'a', 'r', 'c', 'h', 'i', 'v', 'e' });
+  ExpectInputError([&] { ss::ReadSafeTensors(p); }, { p, "header length", "exceeds the limit" });
+  WriteBytes(p, { 0x80, 0x02, '}', 'q', 0, '(', 'X', 5, 0, 0, 0, 's', 't', 'a', 't', 'e', 'q', 1, '.' });
+  ExpectInputError([&] { ss::ReadSafeTensors(p); }, { p, "header length" });
 }
 
 // ---------------------------------------------------------------------------

@@ -64,6 +64,8 @@ public:
     Disc,
     Cell
   };
+  /** Declared here too so that itkSetMacro's debug message finds it (clang looks it up here). */
+  friend SuperSpotPairs_EXPORT std::ostream & operator<<(std::ostream & os, ModeType mode);
 
   /** Normalizes genes `genes` of `spots` (all spots; select in-tissue spots first if that is
    * what you want) and takes PitchUm and SpotDiameterUm from the dataset. */

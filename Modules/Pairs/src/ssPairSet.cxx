@@ -244,18 +244,26 @@ PairSet PairSet::Load(const std::string & folder)
               "pair set manifest",
               "point at a folder written by PairSet::Save (an unfinished save has no manifest)");
   const nlohmann::json manifest = ReadJSONFile(manifestPath, "pair set manifest");
-  if (manifest.value("format", std::string()) != FormatName)
+  // Every field's type is checked before it is read: nlohmann's own exceptions would reach
+  // the user as "[json.exception.type_error.306] cannot use value() with number".
+  if (!manifest.is_object())
+  {
+    SS_INPUT_ERROR(manifestPath, "manifest", "is not a JSON object", "point at a folder written by PairSet::Save");
+  }
+  const auto format = manifest.find("format");
+  if (format == manifest.end() || !format->is_string() || format->get<std::string>() != FormatName)
   {
     SS_INPUT_ERROR(manifestPath,
                    "format",
                    "is not \"" + std::string(FormatName) + "\"",
                    "point at a folder written by PairSet::Save");
   }
-  if (manifest.value("version", 0) != FormatVersion)
+  const auto version = manifest.find("version");
+  if (version == manifest.end() || !version->is_number_integer() || version->get<long long>() != FormatVersion)
   {
     SS_INPUT_ERROR(manifestPath,
                    "version",
-                   "unsupported version " + manifest.value("version", nlohmann::json()).dump(),
+                   "unsupported version " + (version == manifest.end() ? std::string("(none)") : version->dump()),
                    "re-create the pair set with this SuperSpot");
   }
   PairSet set;
@@ -273,45 +281,64 @@ PairSet PairSet::Load(const std::string & folder)
   }
   set.normalization =
     ExpressionNormalization::FromJSON(manifest.value("normalization", nlohmann::json()), manifestPath);
-  if (!manifest.contains("slides") || !manifest["slides"].is_array())
+  const auto slides = manifest.find("slides");
+  if (slides == manifest.end() || !slides->is_array())
   {
     SS_INPUT_ERROR(manifestPath, "slides", "missing or not a list", "re-create the pair set");
   }
   const auto genes = static_cast<unsigned int>(set.genes.size());
-  for (std::size_t i = 0; i < manifest["slides"].size(); ++i)
+  for (std::size_t i = 0; i < slides->size(); ++i)
   {
-    const nlohmann::json & j = manifest["slides"][i];
+    const nlohmann::json & j = (*slides)[i];
     const std::string where = "slides[" + std::to_string(i) + "]";
     SlidePair s;
+    const nlohmann::json * grid = nullptr;
+    const nlohmann::json * maps = nullptr;
     try
     {
       s.name = j.at("name").get<std::string>();
       s.resolutionUm = j.at("resolution_um").get<double>();
       s.factor = j.at("factor").get<double>();
-      s.cellPixelsPerBin = j.at("cell_pixels_per_bin").get<unsigned int>();
-      s.tissueBinsPerPixel = j.at("tissue_bins_per_pixel").get<unsigned int>();
-      j.at("maps").at("hr");
+      const auto q = j.at("cell_pixels_per_bin").get<long long>();
+      const auto t = j.at("tissue_bins_per_pixel").get<long long>();
+      // Far beyond what Save writes (4 and 4 by default); the cell grid is q times the HR grid.
+      if (q < 1 || t < 1 || q > 1024 || t > 1024)
+      {
+        SS_INPUT_ERROR(manifestPath,
+                       where,
+                       "cell_pixels_per_bin and tissue_bins_per_pixel must lie in 1..1024",
+                       "re-create the pair set");
+      }
+      s.cellPixelsPerBin = static_cast<unsigned int>(q);
+      s.tissueBinsPerPixel = static_cast<unsigned int>(t);
+      grid = &j.at("grid");
+      maps = &j.at("maps");
+      if (!maps->is_object())
+      {
+        SS_INPUT_ERROR(manifestPath, where + ".maps", "is not an object", "re-create the pair set");
+      }
     }
     catch (const nlohmann::json::exception & e)
     {
       SS_INPUT_ERROR(manifestPath, where, e.what(), "re-create the pair set");
     }
-    if (s.cellPixelsPerBin < 1 || s.tissueBinsPerPixel < 1)
-    {
-      SS_INPUT_ERROR(manifestPath,
-                     where,
-                     "cell_pixels_per_bin and tissue_bins_per_pixel must be at least 1",
-                     "re-create the pair set");
-    }
-    s.grid = GridFromJSON(j.at("grid"), manifestPath, where + ".grid");
-    const nlohmann::json & maps = j.at("maps");
+    s.grid = GridFromJSON(*grid, manifestPath, where + ".grid");
     auto file = [&](const char * key)
     {
-      if (!maps.contains(key) || !maps[key].is_string())
+      if (!maps->contains(key) || !(*maps)[key].is_string())
       {
         SS_INPUT_ERROR(manifestPath, where + ".maps." + key, "missing", "re-create the pair set");
       }
-      return JoinPath(folder, maps[key].get<std::string>());
+      // Save writes the maps beside the manifest: a manifest naming files elsewhere is not its.
+      const std::string name = (*maps)[key].get<std::string>();
+      if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..")
+      {
+        SS_INPUT_ERROR(manifestPath,
+                       where + ".maps." + key,
+                       "'" + name + "' is not a file of the pair set's folder",
+                       "re-create the pair set");
+      }
+      return JoinPath(folder, name);
     };
     const auto f32 = itk::IOComponentEnum::FLOAT;
     const auto u8 = itk::IOComponentEnum::UCHAR;
@@ -325,7 +352,7 @@ PairSet PairSet::Load(const std::string & folder)
     RequireGrid(s.lr, s.grid, file("lr"), "lr");
     RequireGrid(s.lrMask, s.grid, file("lrMask"), "lrMask");
     RequireGrid(s.base, s.grid, file("base"), "base");
-    if (maps.contains("cell") || maps.contains("tissue"))
+    if (maps->contains("cell") || maps->contains("tissue"))
     {
       s.cell = ReadNrrd<RGBImageType>(file("cell"), "cell", u8, 3);
       s.tissue = ReadNrrd<RGBImageType>(file("tissue"), "tissue", u8, 3);

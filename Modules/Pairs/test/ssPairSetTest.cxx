@@ -371,7 +371,47 @@ TEST(PairSet, SaveAndLoadGiveTheSameSet)
     EXPECT_EQ(e.GetField(), "hr");
     EXPECT_NE(e.GetInputFile().find("slide0_hr.nrrd"), std::string::npos);
   }
-  std::filesystem::remove(ss::JoinPath(folder, "pairs.json"));
+  // Damaged manifests are InputErrors naming the field, never a JSON library's exception
+  // (found by ssFuzzPairSetManifest: a manifest that is a number gave nlohmann's
+  // "cannot use value() with number"), and maps are files of the folder.
+  manifest["genes"] = { "M0", "M2" };
+  const std::string path = ss::JoinPath(folder, "pairs.json");
+  auto refused = [&](const nlohmann::json & value, const std::string & text)
+  {
+    ss::WriteTextFileAtomically(path, value.dump());
+    try
+    {
+      ss::PairSet::Load(folder);
+      ADD_FAILURE() << "accepted " << value.dump().substr(0, 200);
+    }
+    catch (const ss::InputError & e)
+    {
+      EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
+    }
+  };
+  refused(5, "pairs.json: manifest: is not a JSON object");
+  nlohmann::json damaged = manifest;
+  damaged["format"] = 3;
+  refused(damaged, "pairs.json: format: is not \"superspot-pairs\"");
+  damaged = manifest;
+  damaged["version"] = "1";
+  refused(damaged, "pairs.json: version: unsupported version \"1\"");
+  damaged = manifest;
+  damaged["slides"][0] = 7;
+  refused(damaged, "pairs.json: slides[0]: ");
+  damaged = manifest;
+  damaged["slides"][0].erase("grid");
+  refused(damaged, "pairs.json: slides[0]: ");
+  damaged = manifest;
+  damaged["slides"][0]["cell_pixels_per_bin"] = -1;
+  refused(damaged, "slides[0]: cell_pixels_per_bin and tissue_bins_per_pixel must lie in 1..1024");
+  damaged = manifest;
+  damaged["slides"][0]["maps"] = "slide0_hr.nrrd";
+  refused(damaged, "slides[0].maps: is not an object");
+  damaged = manifest;
+  damaged["slides"][0]["maps"]["hr"] = "../elsewhere/slide0_hr.nrrd";
+  refused(damaged, "slides[0].maps.hr: '../elsewhere/slide0_hr.nrrd' is not a file of the pair set's folder");
+  std::filesystem::remove(path);
   EXPECT_THROW(ss::PairSet::Load(folder), ss::InputError);
   std::filesystem::remove_all(folder);
 
