@@ -244,12 +244,8 @@ void WriteReport(const ResultsTable & results,
     }
     const std::string path = JoinPath(JoinPath(output, "charts"), metric + ".png");
     CreateDirectories(ParentPath(path));
-    WriteMetricBarChart(path,
-                        results,
-                        metric,
-                        names,
-                        learned,
-                        metric + ": mean over genes, then groups; whisker +-sd over groups; dots = groups");
+    WriteMetricBarChart(
+      path, results, metric, names, learned, metric + " (bar: mean over groups, whisker: +-sd, dots: groups)");
   }
 }
 

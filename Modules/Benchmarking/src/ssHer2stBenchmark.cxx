@@ -490,8 +490,9 @@ ResultsTable RunHer2stBenchmark(const Her2stBenchmarkOptions & o, ProgressReport
   if (hasFull && hasNearest)
   {
     const double gain = results.OverallMean("superspot", "pcc").mean - results.OverallMean("nearest", "pcc").mean;
-    checks.push_back(
-      { "mean PCC of superspot at least 0.08 above nearest", "+" + FormatNumber(gain, 3), gain >= 0.08 });
+    checks.push_back({ "mean PCC of superspot at least 0.08 above nearest",
+                       (gain >= 0 ? "+" : "") + FormatNumber(gain, 3),
+                       gain >= 0.08 });
   }
   if (hasFull)
   {
