@@ -57,6 +57,10 @@ public:
   RegionType GetLargestPossibleRegion() const;
   /** px -> µm of this image's pixels. */
   const CoordinateFrame & GetFrame() const;
+  /** px -> the file's own physical coordinates, as its ImageIO reads them and ITK or 3D Slicer
+   * place the image (Slicer's millimetres for a volume Slicer wrote; spacing 1, origin 0 for
+   * PNG/JPEG/TIFF): what outputs must be placed in to overlay the image where it is loaded. */
+  const CoordinateFrame & GetFileFrame() const;
   /** The pixel conversion applied, e.g. "RGBA -> RGB (alpha dropped)"; "none" for 8-bit RGB. */
   const std::string & GetConversion() const;
   /** Name of the ImageIO reading the file (e.g. "PNGImageIO"). */

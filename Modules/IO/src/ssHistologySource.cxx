@@ -92,6 +92,7 @@ struct HistologySource::Impl
   itk::ProcessObject::Pointer converter;
   ChangeType::Pointer change;
   CoordinateFrame frame;
+  CoordinateFrame fileFrame;
   std::string conversion = "none";
   RegionType largest;
   RegionType lastIORegion;
@@ -259,6 +260,7 @@ HistologySource::HistologySource(const std::string & path, const HistologyOption
   m.change->ChangeOriginOn();
   m.change->ChangeDirectionOn();
   m.change->UpdateOutputInformation();
+  m.fileFrame = CoordinateFrame::FromImage(rgb);
   m.largest = m.change->GetOutput()->GetLargestPossibleRegion();
   std::ostringstream info;
   info << path << ": " << m.largest.GetSize(0) << " x " << m.largest.GetSize(1) << " px, "
@@ -286,6 +288,11 @@ RegionType HistologySource::GetLargestPossibleRegion() const
 const CoordinateFrame & HistologySource::GetFrame() const
 {
   return m_Impl->frame;
+}
+
+const CoordinateFrame & HistologySource::GetFileFrame() const
+{
+  return m_Impl->fileFrame;
 }
 
 const std::string & HistologySource::GetConversion() const

@@ -128,6 +128,9 @@ private:
   std::unique_ptr<Impl> m_Impl;
 };
 
+/** The LibTorch version this build runs on (e.g. "1.13.1"), for run reports. */
+SuperSpotModel_EXPORT std::string LibTorchVersion();
+
 } // namespace ss
 
 #endif

@@ -7,6 +7,7 @@
 #include "ssNetworks.h"
 
 #include <boost/filesystem.hpp>
+#include <torch/version.h>
 
 #include <map>
 #include <mutex>
@@ -426,6 +427,11 @@ SampleResult ModelRunner::Sample(const PatchBatch & batch,
       }
       return r;
     });
+}
+
+std::string LibTorchVersion()
+{
+  return TORCH_VERSION;
 }
 
 } // namespace ss

@@ -111,6 +111,22 @@ SuperSpotPairs_EXPORT SlidePair MakeSpotSlidePair(const std::string & name,
                                                   const RGBImageType * he,
                                                   const SpotPairParameters & parameters = {});
 
+/** The prediction inputs of self-supervised super-resolution by k (SpotPairParameters::factor):
+ * the measured spots are the LR input and the HR grid is their array grid made k times finer
+ * (arrayGrid.grid.Refined(k): a virtual array of pitch / k whose k x k blocks are the measured
+ * spots). lr, base and lrMask are made exactly as MakeSpotSlidePair makes them from its k x k
+ * blocks — the spots play the blocks, the virtual positions the HR spots — so a model trained
+ * on a slide's own coarsened spots (scale consistency) sees at prediction the geometry it was
+ * trained on, one scale down. On a hexagonal (Visium) array only the virtual lattice positions
+ * (col + row even on the virtual doubled grid) get lr and lrMask, as in training. No truth (hr,
+ * hrMask null); cell / tissue from `he` when given (null: none, e.g. when a streaming filter cuts
+ * them from the whole slide). Spots normalized by their totals over ALL genes. */
+SuperSpotPairs_EXPORT SlidePair MakeSpotPredictionPair(const std::string & name,
+                                                       const SpotDataset & spots,
+                                                       const std::vector<std::size_t> & genes,
+                                                       const RGBImageType * he,
+                                                       const SpotPairParameters & parameters = {});
+
 /** Options of ExtractPatch / SamplePatch. */
 struct SuperSpotPairs_EXPORT PatchOptions
 {

@@ -403,6 +403,68 @@ SlidePair MakeMoleculeSlidePair(const std::string & name,
   return pair;
 }
 
+namespace
+{
+
+/** lr, base and lrMask of `pair` (its grid set) from LR "blocks" on their lattice: HR pixel
+ * (i, j) is HR array position (col0 + i, row0 + j); its place in the block lattice is
+ * BlockLatticeCoordinates(col, row, k): lr = the nearest block's value (on a hexagonal array only
+ * at the array's lattice positions, col + row even), base = bilinear between blocks. The one
+ * geometry both the training pairs (HR = spots, LR = k x k blocks) and the prediction inputs
+ * (HR = a k-times finer virtual array, LR = the spots) are made with, so they match. */
+void FillBlockLRMaps(SlidePair & pair,
+                     unsigned int G,
+                     int k,
+                     SpotLattice lattice,
+                     int col0,
+                     int row0,
+                     const SpotInterpolator & nearest,
+                     const SpotInterpolator & bilinear)
+{
+  auto newMap = [&](ExpressionImageType::Pointer & image)
+  {
+    image = ExpressionImageType::New();
+    pair.grid.ApplyTo(image);
+    image->SetNumberOfComponentsPerPixel(G);
+    image->Allocate();
+  };
+  newMap(pair.lr);
+  newMap(pair.base);
+  pair.lrMask = MaskImageType::New();
+  pair.grid.ApplyTo(pair.lrMask);
+  pair.lrMask->Allocate();
+  std::vector<float> lrValue(G), baseValue(G);
+  ExpressionImageType::PixelType pixel(G);
+  for (itk::ImageRegionIteratorWithIndex<ExpressionImageType> it(pair.lr, pair.grid.GetRegion()); !it.IsAtEnd(); ++it)
+  {
+    const IndexType idx = it.GetIndex();
+    const int col = col0 + static_cast<int>(idx[0] - pair.grid.start[0]);
+    const int row = row0 + static_cast<int>(idx[1] - pair.grid.start[1]);
+    const PointType b = BlockLatticeCoordinates(col, row, k, lattice);
+    bool covered = false;
+    std::fill(lrValue.begin(), lrValue.end(), 0.0f);
+    // On a hexagonal array only the lattice positions (col + row even) are spots.
+    if (lattice != SpotLattice::Hexagonal || (col + row) % 2 == 0)
+    {
+      covered = nearest.EvaluateAtArray(b[0], b[1], lrValue.data());
+    }
+    bilinear.EvaluateAtArray(b[0], b[1], baseValue.data());
+    for (unsigned int g = 0; g < G; ++g)
+    {
+      pixel[g] = lrValue[g];
+    }
+    it.Set(pixel);
+    for (unsigned int g = 0; g < G; ++g)
+    {
+      pixel[g] = baseValue[g];
+    }
+    pair.base->SetPixel(idx, pixel);
+    pair.lrMask->SetPixel(idx, covered ? 1 : 0);
+  }
+}
+
+} // namespace
+
 SlidePair MakeSpotSlidePair(const std::string & name,
                             const SpotDataset & spots,
                             const std::vector<std::size_t> & genes,
@@ -429,53 +491,50 @@ SlidePair MakeSpotSlidePair(const std::string & name,
   // HR truth: the measured spots on their own array grid.
   PlaceSpotsOnArrayGrid(spots, NormalizeSpots(spots, genes, library), G, arrayGrid, pair.hr, pair.hrMask);
 
-  // LR: k x k blocks, normalized by their summed library sizes (over all genes).
+  // LR: k x k blocks, normalized by their summed library sizes (over all genes), at each HR
+  // array position's place in the block lattice: protocol 1's `nearest` (own block) and
+  // `bilinear` (between block centres, over existing blocks).
   const SpotGridCoarsening coarse = CoarsenSpotGrid(spots, k);
   const std::vector<float> blockValues = NormalizeSpots(coarse.blocks, genes, library, &coarse.librarySize);
-  // lr and base at each HR array position's place in the block lattice: protocol 1's
-  // `nearest` (own block) and `bilinear` (between block centres, over existing blocks).
   const SpotInterpolator nearest(coarse.blocks, blockValues, G, InterpolationMethod::Nearest);
   const SpotInterpolator bilinear(coarse.blocks, blockValues, G, InterpolationMethod::Bilinear);
-  auto newMap = [&](ExpressionImageType::Pointer & image)
+  FillBlockLRMaps(pair, G, k, spots.lattice, arrayGrid.col0, arrayGrid.row0, nearest, bilinear);
+
+  ExtractHistology(he, pair.grid, parameters.cellPixelsPerBin, parameters.tissueBinsPerPixel, pair);
+  return pair;
+}
+
+SlidePair MakeSpotPredictionPair(const std::string & name,
+                                 const SpotDataset & spots,
+                                 const std::vector<std::size_t> & genes,
+                                 const RGBImageType * he,
+                                 const SpotPairParameters & parameters)
+{
+  if (genes.empty())
   {
-    image = ExpressionImageType::New();
-    pair.grid.ApplyTo(image);
-    image->SetNumberOfComponentsPerPixel(G);
-    image->Allocate();
-  };
-  newMap(pair.lr);
-  newMap(pair.base);
-  pair.lrMask = MaskImageType::New();
-  pair.grid.ApplyTo(pair.lrMask);
-  pair.lrMask->Allocate();
-  std::vector<float> lrValue(G), baseValue(G);
-  ExpressionImageType::PixelType pixel(G);
-  for (itk::ImageRegionIteratorWithIndex<ExpressionImageType> it(pair.lr, pair.grid.GetRegion()); !it.IsAtEnd(); ++it)
-  {
-    const IndexType idx = it.GetIndex();
-    const int col = arrayGrid.col0 + static_cast<int>(idx[0] - pair.grid.start[0]);
-    const int row = arrayGrid.row0 + static_cast<int>(idx[1] - pair.grid.start[1]);
-    const PointType b = BlockLatticeCoordinates(col, row, k, spots.lattice);
-    bool covered = false;
-    std::fill(lrValue.begin(), lrValue.end(), 0.0f);
-    // On a hexagonal array only the lattice positions (col + row even) are spots.
-    if (spots.lattice != SpotLattice::Hexagonal || (col + row) % 2 == 0)
-    {
-      covered = nearest.EvaluateAtArray(b[0], b[1], lrValue.data());
-    }
-    bilinear.EvaluateAtArray(b[0], b[1], baseValue.data());
-    for (unsigned int g = 0; g < G; ++g)
-    {
-      pixel[g] = lrValue[g];
-    }
-    it.Set(pixel);
-    for (unsigned int g = 0; g < G; ++g)
-    {
-      pixel[g] = baseValue[g];
-    }
-    pair.base->SetPixel(idx, pixel);
-    pair.lrMask->SetPixel(idx, covered ? 1 : 0);
+    throw std::invalid_argument("MakeSpotPredictionPair: no genes");
   }
+  const auto G = static_cast<unsigned int>(genes.size());
+  const int k = parameters.factor;
+  const auto library = ExpressionNormalization::Library(parameters.libraryTarget);
+  const ArrayGrid arrayGrid = MakeArrayGrid(spots);
+
+  SlidePair pair;
+  pair.name = name;
+  // The virtual array k times finer: virtual position (c, r) = (k col0 + i, k row0 + j) sits at
+  // real array position ((c − (k−1)/2)/k, (r − (k−1)/2)/k), which is what Refined(k) places.
+  pair.grid = arrayGrid.grid.Refined(k);
+  pair.resolutionUm = pair.grid.spacing[0];
+  pair.factor = k;
+  pair.cellPixelsPerBin = parameters.cellPixelsPerBin;
+  pair.tissueBinsPerPixel = parameters.tissueBinsPerPixel;
+  // The measured spots are the LR "blocks": CoarsenSpotGrid(·, 1) gives them on the block lattice
+  // (offset coordinates) as the training pairs' blocks are.
+  const SpotGridCoarsening self = CoarsenSpotGrid(spots, 1);
+  const std::vector<float> values = NormalizeSpots(self.blocks, genes, library, &self.librarySize);
+  const SpotInterpolator nearest(self.blocks, values, G, InterpolationMethod::Nearest);
+  const SpotInterpolator bilinear(self.blocks, values, G, InterpolationMethod::Bilinear);
+  FillBlockLRMaps(pair, G, k, spots.lattice, k * arrayGrid.col0, k * arrayGrid.row0, nearest, bilinear);
 
   ExtractHistology(he, pair.grid, parameters.cellPixelsPerBin, parameters.tissueBinsPerPixel, pair);
   return pair;

@@ -243,6 +243,73 @@ TEST(PairSet, VisiumSpotSlidePairUsesTheDoubledGrid)
   EXPECT_EQ(spotsSeen, spots.NumberOfSpots());
 }
 
+TEST(PairSet, PredictionPairOfCoarsenedSpotsIsTheTrainingPairsLRInput)
+{
+  // Scale consistency made exact: the prediction inputs for factor k made from a slide's k x k
+  // blocks are the LR input its training pair was made with, pixel for pixel and at the same place.
+  // (A square array: a hexagonal array's blocks form a square lattice of offset coordinates.)
+  const auto spots = STSpots();
+  const std::vector<std::size_t> genes = { 0, 1 };
+  const auto training = ss::MakeSpotSlidePair("train", spots, genes, nullptr);
+  const auto coarse = ss::CoarsenSpotGrid(spots, 2);
+  const auto prediction = ss::MakeSpotPredictionPair("predict", coarse.blocks, genes, nullptr);
+  EXPECT_FALSE(prediction.hr);
+  EXPECT_EQ(prediction.factor, 2.0);
+  for (itk::ImageRegionConstIteratorWithIndex<ss::ExpressionImageType> it(training.lr, training.grid.GetRegion());
+       !it.IsAtEnd();
+       ++it)
+  {
+    const ss::IndexType idx = it.GetIndex();
+    ASSERT_TRUE(prediction.grid.GetRegion().IsInside(idx)) << idx;
+    ASSERT_EQ(prediction.lrMask->GetPixel(idx), training.lrMask->GetPixel(idx)) << idx;
+    ASSERT_EQ(prediction.lr->GetPixel(idx), it.Get()) << idx;
+    ASSERT_EQ(prediction.base->GetPixel(idx), training.base->GetPixel(idx)) << idx;
+    ss::PointType a, b;
+    training.lr->TransformIndexToPhysicalPoint(idx, a);
+    prediction.lr->TransformIndexToPhysicalPoint(idx, b);
+    ASSERT_LT(a.EuclideanDistanceTo(b), 1e-6 * spots.pitchUm) << idx;
+  }
+}
+
+TEST(PairSet, VisiumPredictionPairIsAVirtualArrayKTimesFiner)
+{
+  const auto spots =
+    sstest::MakeHexSpots(sstest::HexGrid(12, 8), 1, [](std::size_t, int c, int r) { return 1.0 + c + 13 * r; });
+  const auto values = ss::NormalizeSpots(spots, { 0 }, ss::ExpressionNormalization::Library());
+  ss::SpotPairParameters p;
+  p.factor = 2;
+  const auto pair = ss::MakeSpotPredictionPair("visium", spots, { 0 }, nullptr, p);
+  EXPECT_NEAR(pair.grid.spacing[0], 25.0, 1e-6);
+  EXPECT_NEAR(pair.grid.spacing[1], 25.0 * std::sqrt(3.0), 1e-6);
+  EXPECT_EQ(pair.grid.size[0], 24u);
+  EXPECT_EQ(pair.grid.size[1], 16u);
+  std::size_t covered = 0;
+  for (itk::ImageRegionConstIteratorWithIndex<ss::ExpressionImageType> it(pair.lr, pair.grid.GetRegion());
+       !it.IsAtEnd();
+       ++it)
+  {
+    const ss::IndexType idx = it.GetIndex();
+    const bool lattice = (idx[0] + idx[1]) % 2 == 0;
+    if (!lattice)
+    {
+      ASSERT_EQ(pair.lrMask->GetPixel(idx), 0) << idx;
+      continue;
+    }
+    ASSERT_EQ(pair.lrMask->GetPixel(idx), 1) << idx;
+    ++covered;
+    // A virtual position takes the value of a measured spot less than a pitch away.
+    ss::PointType at;
+    pair.lr->TransformIndexToPhysicalPoint(idx, at);
+    bool found = false;
+    for (std::size_t s = 0; s < spots.NumberOfSpots() && !found; ++s)
+    {
+      found = values[s] == it.Get()[0] && at.EuclideanDistanceTo(spots.spots.positionUm[s]) < spots.pitchUm;
+    }
+    ASSERT_TRUE(found) << idx;
+  }
+  EXPECT_EQ(covered, 4 * spots.NumberOfSpots());
+}
+
 TEST(PairSet, SaveAndLoadGiveTheSameSet)
 {
   ss::PairSet set;

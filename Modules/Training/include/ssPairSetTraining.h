@@ -53,6 +53,18 @@ SuperSpotTraining_EXPORT ModelConfig ModelConfigForPairSet(const std::string & p
                                                            const ModelConfigOverrides & overrides = {},
                                                            const std::string & source = "pair set");
 
+/** The largest patch size, from the preset's (or overrides.patchSize) down by halves to the
+ * smallest the configuration allows, with at least `minWindows` training windows in `pairs`
+ * (or, failing that, the one with the most): what a small slide (a legacy ST section is some
+ * 20 x 20 array positions) needs instead of the preset's P, and what SuperSpotSuperResolve's
+ * self-supervised training uses. The candidates must validate (divisible by 2^(levels−1) and by
+ * the cell tile). */
+SuperSpotTraining_EXPORT std::int64_t ChoosePatchSize(const std::string & preset,
+                                                      const PairSet & pairs,
+                                                      const ModelConfigOverrides & overrides = {},
+                                                      const PatchWindowOptions & windows = {},
+                                                      std::int64_t minWindows = 8);
+
 /** TrainOnPairSet's settings. */
 struct SuperSpotTraining_EXPORT PairSetTrainingOptions
 {

@@ -228,6 +228,55 @@ ModelConfig ModelConfigForPairSet(const std::string & preset,
   return ModelConfig::FromJSON(j, configSource);
 }
 
+std::int64_t ChoosePatchSize(const std::string & preset,
+                             const PairSet & pairs,
+                             const ModelConfigOverrides & overrides,
+                             const PatchWindowOptions & windows,
+                             std::int64_t minWindows)
+{
+  ModelConfigOverrides o = overrides;
+  std::int64_t best = 0, bestWindows = -1;
+  for (std::int64_t P = ModelConfigForPairSet(preset, pairs, overrides).patchSize; P >= 4; P /= 2)
+  {
+    o.patchSize = P;
+    ModelConfig c;
+    try
+    {
+      c = ModelConfigForPairSet(preset, pairs, o);
+    }
+    catch (const InputError &)
+    {
+      break; // the smaller sizes do not fit the U-Net or the cell tile either
+    }
+    std::int64_t n = 0;
+    try
+    {
+      n = PairSetPatchProvider(pairs, c, 0, windows).Size();
+    }
+    catch (const InputError &)
+    {
+      n = 0; // no window at this size
+    }
+    if (n > bestWindows)
+    {
+      best = P;
+      bestWindows = n;
+    }
+    if (n >= minWindows)
+    {
+      return P;
+    }
+  }
+  if (bestWindows <= 0)
+  {
+    SS_INPUT_ERROR("pair set",
+                   "hrMask",
+                   "no patch of any size the model allows holds enough measured pixels",
+                   "give a larger slide (more spots), or lower the minimum valid fraction");
+  }
+  return best;
+}
+
 void CheckTrainingFolder(const std::string & folder, bool resume, bool overwrite, const std::string & field)
 {
   if (folder.empty())

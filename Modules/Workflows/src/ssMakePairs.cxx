@@ -77,6 +77,12 @@ std::vector<std::string> TopByTotal(const std::vector<std::string> & names,
   return top;
 }
 
+bool IsSpotSlide(const LoadedSlide & slide)
+{
+  return static_cast<bool>(slide.spots);
+}
+} // namespace
+
 std::vector<std::size_t> MoleculeGeneIndices(const MoleculeTable & molecules, const std::vector<std::string> & genes)
 {
   std::vector<std::size_t> indices;
@@ -99,12 +105,6 @@ std::vector<std::size_t> MoleculeGeneIndices(const MoleculeTable & molecules, co
   }
   return indices;
 }
-
-bool IsSpotSlide(const LoadedSlide & slide)
-{
-  return static_cast<bool>(slide.spots);
-}
-} // namespace
 
 bool IsControlProbe(const std::string & gene)
 {
