@@ -50,27 +50,37 @@ struct SuperSpotBenchmarking_EXPORT SpeedAreaResult
 {
   double fraction = 0;
   double sideUm = 0;
-  std::size_t hrPixels = 0;        ///< pixels of the HR grid
+  std::size_t hrPixels = 0;        ///< pixels of the HR grid (end to end: the pixels predicted)
   std::size_t predictedPixels = 0; ///< of those, covered by an LR spot (predicted)
   std::size_t spots = 0;           ///< pseudo-Visium spots
   std::size_t molecules = 0;
-  std::size_t patches = 0; ///< of the patch lattice
-  /** Wall seconds by stage: "simulate" (tissue + molecules), "lr_maps" (pseudo-spots, LR map
-   * and bilinear base on the HR grid), "he_render" (the simulated H&E, rendered on demand as a
-   * whole-slide reader would read it), "tile_extraction", "encoder", "gene_graph_prior",
-   * "sampler", "total" (everything, including the blocks' pasting). */
+  std::size_t patches = 0; ///< of the patch lattice (stage split) or blocks run (end to end)
+  /** Wall seconds by stage. End to end: "setup_simulate_and_write" (the phantom written as a
+   * Xenium bundle; not part of the run), then SuperSpotSuperResolve's own timings from its run.json
+   * ("read", "inputs", "super_resolve", "write") and "total" (the whole call). Stage split (the
+   * library path, SuperResolutionImageFilter): "simulate", "lr_maps", "he_render",
+   * "tile_extraction", "encoder", "gene_graph_prior", "sampler", "super_resolution", "total". */
   nlohmann::json seconds = nlohmann::json::object();
-  double peakResidentMiB = 0;            ///< peak RSS of this area's run (the process's high-water mark reset first)
-  bool peakIsPerArea = true;             ///< false when the mark could not be reset (then it is the process's so far)
-  double pixelGenesPerSecondPerStep = 0; ///< predicted pixels × genes × K × steps / sampler seconds ÷ K
+  double peakResidentMiB = 0; ///< peak RSS of this area's run (the process's high-water mark reset first)
+  bool peakIsPerArea = true;  ///< false when the mark could not be reset (then it is the process's so far)
+  /** Predicted pixels × genes × sampling steps ÷ the sampling seconds: pixel·genes advanced by one
+   * step per second, each for all K samples (as Modules/Model/BENCHMARKS.md counts it). */
+  double pixelGenesPerSecondPerStep = 0;
+  nlohmann::json superResolveRun; ///< SuperSpotSuperResolve's run.json (end to end)
 };
 
-/** BENCHMARK.md protocol 3 on this machine's CPU: for each area fraction, a phantom slide of
- * that area is simulated and super-resolved end to end with the model stage filters'
- * composite (SuperResolutionImageFilter driven block by block by RunSuperResolutionBlocks, the
- * library path of whole-slide super-resolution), timed by stage; peak memory per area; the
- * training throughput (samples/s) of `trainingSteps` steps; the kernel figures of `kernels`.
- * Writes OUTPUT/results.json and results.md. */
+/** BENCHMARK.md protocol 3 on this machine's CPU:
+ *  - the training throughput (samples/s) of `trainingSteps` steps of the preset's model on a
+ *    phantom slide (that model is the one timed when `modelFolder` is empty);
+ *  - for each area fraction, in increasing order: a phantom slide of that area written as a
+ *    Xenium bundle and super-resolved end to end by RunSuperSpotSuperResolve (what the
+ *    SuperSpotSuperResolve CLI runs) with the model, its time split by SuperResolve's own stages,
+ *    and its peak memory (the high-water mark reset before each area);
+ *  - on the smallest area, the super-resolution split by model stage: the same slide through
+ *    SuperResolutionImageFilter block by block, each stage filter timed by its events;
+ *  - the kernel figures of `kernels`.
+ * Writes OUTPUT/results.json (after every area) and results.md; OUTPUT/areas/<area>/superresolve
+ * keeps SuperResolve's run.json and figures (the slide and the maps are removed). */
 SuperSpotBenchmarking_EXPORT ResultsTable RunSpeedBenchmark(const SpeedBenchmarkOptions & options,
                                                             ProgressReporter * progress = nullptr);
 

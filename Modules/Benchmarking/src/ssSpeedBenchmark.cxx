@@ -9,7 +9,9 @@
 #include "ssPseudoSpots.h"
 #include "ssSimulatedHEImageSource.h"
 #include "ssSpotInterpolation.h"
+#include "ssSimulatedSlideWriter.h"
 #include "ssSpotRasterizationImageFilter.h"
+#include "ssSuperResolve.h"
 #include "ssSuperResolutionImageFilter.h"
 #include "ssTextTable.h"
 #include "ssTissueSimulator.h"
@@ -19,6 +21,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -78,10 +81,12 @@ private:
   std::map<std::string, double> m_Seconds;
 };
 
-SpeedAreaResult RunArea(const SpeedBenchmarkOptions & o,
-                        double fraction,
-                        const std::shared_ptr<ModelRunner> & model,
-                        ProgressReporter & progress)
+/** The library path on one area, each model stage timed by its filter's events: where the
+ * super-resolution time goes. */
+SpeedAreaResult RunStageSplit(const SpeedBenchmarkOptions & o,
+                              double fraction,
+                              const std::shared_ptr<ModelRunner> & model,
+                              ProgressReporter & progress)
 {
   SpeedAreaResult r;
   r.fraction = fraction;
@@ -194,6 +199,86 @@ SpeedAreaResult RunArea(const SpeedBenchmarkOptions & o,
   return r;
 }
 
+/** SuperSpotSuperResolve end to end on one area: the phantom written as a Xenium bundle (not
+ * timed: that is the instrument's output), then RunSuperSpotSuperResolve with the model — reading
+ * the bundle and its H&E, checking them, the prediction inputs, the block-by-block
+ * super-resolution with the H&E streamed, and the outputs (NRRD, AnnData, figures, run.json). */
+SpeedAreaResult RunEndToEnd(const SpeedBenchmarkOptions & o,
+                            double fraction,
+                            const std::string & modelFolder,
+                            ProgressReporter & progress)
+{
+  SpeedAreaResult r;
+  r.fraction = fraction;
+  r.sideUm = o.sizeUm * std::sqrt(fraction);
+  const std::string folder = JoinPath(JoinPath(o.output, "areas"), "area-" + FormatNumber(fraction, 2));
+  const std::string slideFolder = JoinPath(folder, "slide");
+  const std::string outputFolder = JoinPath(folder, "superresolve");
+  std::filesystem::remove_all(slideFolder);
+
+  auto t = Clock::now();
+  progress.Start("Speed", "area " + FormatNumber(fraction, 2) + ": simulating and writing the slide");
+  auto simulator = TissueSimulator::New();
+  simulator->SetParameters(PhantomParameters(o.seed, r.sideUm, o.genes));
+  const auto tissue = simulator->Simulate();
+  SimulatedSlideOptions w;
+  w.formats = SimulatedSlideFormat::Xenium;
+  const SimulatedSlideFiles files = WriteSimulatedSlide(slideFolder, *tissue, w);
+  r.molecules = files.molecules; // (the pseudo-spots are SuperResolve's own, not counted here)
+  progress.End();
+  r.seconds["setup_simulate_and_write"] = Since(t);
+
+  SlideInputs in;
+  in.xeniumDir = files.xenium;
+  in.fullResImage = JoinPath(files.xenium, "he.tif");
+  in.alignment = JoinPath(files.xenium, "he_imagealignment.csv");
+  SuperResolveOptions so;
+  so.model = modelFolder;
+  so.samples = std::max(1u, o.model.samples);
+  so.steps = o.model.samplingSteps;
+  so.overlap = o.model.overlap;
+  so.blockPatches = o.blockPatches;
+  so.patchesPerBatch = o.model.patchesPerBatch;
+  so.seed = o.model.seed;
+  so.threads = std::max(1, o.model.threads);
+  so.device = "cpu";
+  so.output = outputFolder;
+  so.overwrite = true;
+  r.peakIsPerArea = ResetPeakResidentMemory();
+  t = Clock::now();
+  const SuperResolveSummary summary = RunSuperSpotSuperResolve(in, so);
+  r.seconds["total"] = Since(t);
+  r.peakResidentMiB = PeakResidentMemoryMiB();
+  r.hrPixels = summary.hrPixels;
+  const nlohmann::json run = ReadJSONFile(JoinPath(outputFolder, "run.json"), "SuperSpotSuperResolve run.json");
+  const nlohmann::json timings = run.value("timings", nlohmann::json::object()); // items() of a temporary dangles
+  for (const auto & [key, value] : timings.items())
+  {
+    if (value.is_number() && key != "total_s")
+    {
+      r.seconds[key.substr(0, key.size() - (key.size() > 2 && key.compare(key.size() - 2, 2, "_s") == 0 ? 2 : 0))] =
+        value.get<double>();
+    }
+  }
+  r.superResolveRun = run;
+  r.predictedPixels = summary.hrPixels;
+  r.patches = summary.blocksRun;
+  const ModelConfig & c = ModelRunner::Load(modelFolder, "cpu", o.model.threads)->GetConfig();
+  const double steps = o.model.samplingSteps ? o.model.samplingSteps : static_cast<double>(c.diffusion.samplingSteps);
+  if (r.seconds.contains("super_resolve") && r.seconds["super_resolve"].get<double>() > 0)
+  {
+    r.pixelGenesPerSecondPerStep = static_cast<double>(r.predictedPixels) * static_cast<double>(c.NumberOfGenes()) *
+                                   (c.IsRegression() ? 1.0 : steps) / r.seconds["super_resolve"].get<double>();
+  }
+  // The slide (hundreds of MB for a capture area) and the big maps go; run.json and the figures stay.
+  std::filesystem::remove_all(slideFolder);
+  for (const char * big : { "mean.nrrd", "std.nrrd", "mask.nrrd", "superspot.h5ad" })
+  {
+    std::filesystem::remove(JoinPath(outputFolder, big));
+  }
+  return r;
+}
+
 double TimeUnitToMs(const std::string & unit)
 {
   if (unit == "ns")
@@ -301,13 +386,13 @@ ResultsTable RunSpeedBenchmark(const SpeedBenchmarkOptions & o, ProgressReporter
                     { "blockPatches", o.blockPatches },
                     { "trainingSteps", o.trainingSteps },
                     { "trainingSizeUm", o.trainingSizeUm } };
-  meta["path"] = "SuperResolutionImageFilter (Modules/Filters) driven block by block by RunSuperResolutionBlocks, "
-                 "the H&E a SimulatedHEImageSource rendered on demand; SuperSpotSuperResolve (the CLI) was not on "
-                 "main when this mode was written";
+  meta["path"] = "end to end: RunSuperSpotSuperResolve (Modules/Workflows, what SuperSpotSuperResolve runs) on the "
+                 "phantom written as a Xenium bundle; stage split: SuperResolutionImageFilter driven block by block by "
+                 "RunSuperResolutionBlocks, the H&E a SimulatedHEImageSource rendered on demand";
 
-  // The model: given, or the default one trained briefly (the training throughput).
+  // The training throughput, on the preset's model; that model is timed unless one is given.
   std::string folder = o.modelFolder;
-  if (folder.empty())
+  if (o.trainingSteps > 0)
   {
     progress.Start("Speed", "training throughput: " + std::to_string(o.trainingSteps) + " steps");
     const PhantomSlide slide = MakePhantomSlide(o.seed + 1, o.trainingSizeUm, o.genes, o.factor, 4, 4);
@@ -319,34 +404,42 @@ ResultsTable RunSpeedBenchmark(const SpeedBenchmarkOptions & o, ProgressReporter
     s.steps = o.trainingSteps;
     s.warmupSteps = std::min<std::int64_t>(s.warmupSteps, o.trainingSteps / 2);
     s.reuseModels = false;
-    folder = JoinPath(o.output, "model");
+    const std::string trainedFolder = JoinPath(o.output, "model");
     const BenchmarkMethod full = SelectBenchmarkMethods({ "superspot" }).front();
-    const BenchmarkTraining trained = TrainBenchmarkModel(pairs, full, s, "speed", folder, nullptr);
+    const BenchmarkTraining trained = TrainBenchmarkModel(pairs, full, s, "speed", trainedFolder, nullptr);
     benchmark::RecordTraining(results, "superspot", trained);
     const double stepSeconds = trained.stepSeconds / static_cast<double>(std::max<std::int64_t>(1, trained.steps));
     results.Add("training", "superspot", "seconds_per_step", "", stepSeconds);
     results.Add("training", "superspot", "samples_per_s", "", static_cast<double>(s.batchSize) / stepSeconds);
     results.Add("training", "superspot", "batch", "", static_cast<double>(s.batchSize));
+    results.Add("training", "superspot", "windows", "", static_cast<double>(trained.windows));
     progress.End();
     ModelRunner::ClearCache();
+    if (folder.empty())
+    {
+      folder = trainedFolder;
+    }
+  }
+  if (folder.empty())
+  {
+    SS_INPUT_ERROR(CommandLine,
+                   "--model",
+                   "no model to time and no training (--trainingSteps 0)",
+                   "give --model FOLDER, or let the mode train one (--trainingSteps > 0)");
   }
   const auto model = ModelRunner::Load(folder, "cpu", o.model.threads);
-  meta["timedModel"] = {
-    { "folder", folder },
-    { "preset", model->GetConfig().preset },
-    { "variant", model->GetConfig().VariantName() },
-    { "patchSize", model->GetConfig().patchSize },
-    { "samplingSteps", o.model.samplingSteps ? o.model.samplingSteps : model->GetConfig().diffusion.samplingSteps }
-  };
+  const std::int64_t samplingSteps = o.model.samplingSteps ? static_cast<std::int64_t>(o.model.samplingSteps)
+                                                           : model->GetConfig().diffusion.samplingSteps;
+  meta["timedModel"] = { { "folder", folder },
+                         { "preset", model->GetConfig().preset },
+                         { "variant", model->GetConfig().VariantName() },
+                         { "patchSize", model->GetConfig().patchSize },
+                         { "genes", model->GetConfig().NumberOfGenes() },
+                         { "samples", o.model.samples },
+                         { "samplingSteps", samplingSteps } };
 
-  std::vector<double> fractions = o.areaFractions;
-  std::sort(fractions.begin(), fractions.end());
-  std::vector<SpeedAreaResult> areas;
-  for (const double f : fractions)
+  auto addArea = [&](const std::string & group, const SpeedAreaResult & a)
   {
-    areas.push_back(RunArea(o, f, model, progress));
-    const SpeedAreaResult & a = areas.back();
-    const std::string group = "area-" + FormatNumber(f, 2);
     for (const auto & [stage, seconds] : a.seconds.items())
     {
       results.Add(group, "superspot", "seconds_" + stage, "", seconds.get<double>());
@@ -356,66 +449,93 @@ ResultsTable RunSpeedBenchmark(const SpeedBenchmarkOptions & o, ProgressReporter
     results.Add(group, "superspot", "predicted_pixels", "", static_cast<double>(a.predictedPixels));
     results.Add(group, "superspot", "spots", "", static_cast<double>(a.spots));
     results.Add(group, "superspot", "molecules", "", static_cast<double>(a.molecules));
-    results.Add(group, "superspot", "patches", "", static_cast<double>(a.patches));
+    results.Add(group, "superspot", "patches_or_blocks", "", static_cast<double>(a.patches));
     results.Add(group, "superspot", "side_um", "", a.sideUm);
     results.Add(group, "superspot", "pixel_genes_per_s_per_step", "", a.pixelGenesPerSecondPerStep);
     LogInfo(group + ": " + FormatNumber(a.seconds["total"].get<double>(), 1) + " s, peak " +
             FormatNumber(a.peakResidentMiB, 0) + " MiB");
     // Written after every area: a long run that is stopped keeps what it measured.
     results.WriteJSON(JoinPath(o.output, "results.json"));
+  };
+  std::vector<double> fractions = o.areaFractions;
+  std::sort(fractions.begin(), fractions.end());
+  std::vector<SpeedAreaResult> areas;
+  nlohmann::json runs = nlohmann::json::object();
+  for (const double f : fractions)
+  {
+    areas.push_back(RunEndToEnd(o, f, folder, progress));
+    runs["area-" + FormatNumber(f, 2)] = areas.back().superResolveRun;
+    addArea("area-" + FormatNumber(f, 2), areas.back());
   }
+  meta["superResolveRuns"] = runs;
+  const SpeedAreaResult split = RunStageSplit(o, fractions.front(), model, progress);
+  addArea("stages-area-" + FormatNumber(fractions.front(), 2), split);
   if (!kernels.is_null())
   {
     AddKernelBenchmarks(results, kernels, o.kernels);
   }
 
-  // results.md: the areas by stage, the training throughput, the kernels.
+  // results.md: the areas end to end, the stage split, the training throughput, the kernels.
   std::ostringstream md;
   md << "# Speed, memory and scale (BENCHMARK.md protocol 3)\n\n";
   for (const auto & [key, value] : meta.items())
   {
-    if (key != "training" && key != "kernels_context")
+    if (key != "training" && key != "kernels_context" && key != "superResolveRuns")
     {
       md << "- " << key << ": " << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
     }
   }
-  const std::vector<std::string> stages{ "simulate",        "lr_maps",          "he_render",
-                                         "tile_extraction", "encoder",          "gene_graph_prior",
-                                         "sampler",         "super_resolution", "total" };
-  md << "\n## Super-resolution by area (wall seconds by stage)\n\n| area | side (µm) | HR pixels | predicted | spots "
-        "| patches |";
-  for (const auto & s : stages)
+  auto stageTable = [&md](const std::vector<SpeedAreaResult> & rows, const std::vector<std::string> & stages)
   {
-    md << " " << s << " |";
-  }
-  md << " peak RSS (MiB) | pixel·genes/s per step |\n|---|";
-  for (std::size_t i = 0; i < stages.size() + 7; ++i)
-  {
-    md << "---:|";
-  }
-  md << "\n";
-  for (const auto & a : areas)
-  {
-    md << "| " << FormatNumber(a.fraction, 2) << " | " << FormatNumber(a.sideUm, 0) << " | " << a.hrPixels << " | "
-       << a.predictedPixels << " | " << a.spots << " | " << a.patches << " |";
+    md << "| area | side (µm) | HR pixels | spots | molecules |";
     for (const auto & s : stages)
     {
-      md << " " << (a.seconds.contains(s) ? FormatNumber(a.seconds[s].get<double>(), 1) : "—") << " |";
+      md << " " << s << " |";
     }
-    md << " " << FormatNumber(a.peakResidentMiB, 0) << (a.peakIsPerArea ? "" : " (process)") << " | "
-       << FormatNumber(a.pixelGenesPerSecondPerStep, 0) << " |\n";
-  }
+    md << " peak RSS (MiB) | pixel·genes/s per step |\n|---|";
+    for (std::size_t i = 0; i < stages.size() + 6; ++i)
+    {
+      md << "---:|";
+    }
+    md << "\n";
+    for (const auto & a : rows)
+    {
+      md << "| " << FormatNumber(a.fraction, 2) << " | " << FormatNumber(a.sideUm, 0) << " | " << a.hrPixels << " | "
+         << (a.spots ? std::to_string(a.spots) : "—") << " | " << a.molecules << " |";
+      for (const auto & s : stages)
+      {
+        md << " " << (a.seconds.contains(s) ? FormatNumber(a.seconds[s].get<double>(), 1) : "—") << " |";
+      }
+      md << " " << FormatNumber(a.peakResidentMiB, 0) << (a.peakIsPerArea ? "" : " (process)") << " | "
+         << FormatNumber(a.pixelGenesPerSecondPerStep, 0) << " |\n";
+    }
+  };
+  md << "\n## SuperSpotSuperResolve end to end, by area (wall seconds by its stages)\n\n"
+        "setup_simulate_and_write (the phantom written as a Xenium bundle) is not part of the run; total is the "
+        "whole RunSuperSpotSuperResolve call.\n\n";
+  stageTable(areas, { "setup_simulate_and_write", "read", "inputs", "super_resolve", "write", "total" });
   if (areas.size() >= 2)
   {
     const auto & a = areas.front();
     const auto & b = areas.back();
-    md << "\nTime per predicted pixel, smallest vs largest area: "
-       << FormatNumber(1e3 * a.seconds["total"].get<double>() / std::max<std::size_t>(1, a.predictedPixels), 3)
-       << " vs "
-       << FormatNumber(1e3 * b.seconds["total"].get<double>() / std::max<std::size_t>(1, b.predictedPixels), 3)
-       << " ms (equal when time grows linearly); peak RSS " << FormatNumber(a.peakResidentMiB, 0) << " vs "
-       << FormatNumber(b.peakResidentMiB, 0) << " MiB.\n";
+    auto perPixel = [](const SpeedAreaResult & r)
+    { return 1e3 * r.seconds["total"].get<double>() / static_cast<double>(std::max<std::size_t>(1, r.hrPixels)); };
+    md << "\nTime per HR pixel, smallest vs largest area: " << FormatNumber(perPixel(a), 3) << " vs "
+       << FormatNumber(perPixel(b), 3) << " ms (equal when time grows linearly with the area); peak RSS "
+       << FormatNumber(a.peakResidentMiB, 0) << " vs " << FormatNumber(b.peakResidentMiB, 0) << " MiB.\n";
   }
+  md << "\n## Where the super-resolution time goes (area " << FormatNumber(fractions.front(), 2)
+     << ", the library path: SuperResolutionImageFilter block by block, each stage filter timed)\n\n";
+  stageTable({ split },
+             { "simulate",
+               "lr_maps",
+               "he_render",
+               "tile_extraction",
+               "encoder",
+               "gene_graph_prior",
+               "sampler",
+               "super_resolution",
+               "total" });
   if (results.Has("training", "superspot", "samples_per_s", ""))
   {
     md << "\n## Training throughput\n\n"
