@@ -49,7 +49,10 @@ function(superspot_add_library)
   _superspot_map_external(pub ${${name}_PUBLIC_EXTERNAL})
   _superspot_map_external(priv ${${name}_PRIVATE_EXTERNAL})
   target_link_libraries(${name} PUBLIC ${${name}_DEPENDS} ${pub} PRIVATE ${priv} $<BUILD_INTERFACE:SuperSpotWarnings>)
-  set_target_properties(${name} PROPERTIES VERSION ${PROJECT_VERSION} SOVERSION ${PROJECT_VERSION_MAJOR}.${PROJECT_VERSION_MINOR})
+  # Installed side by side, the libraries find each other through $ORIGIN (a program linking
+  # one of them finds the ones it depends on, whatever its own RUNPATH says).
+  set_target_properties(${name} PROPERTIES VERSION ${PROJECT_VERSION} SOVERSION ${PROJECT_VERSION_MAJOR}.${PROJECT_VERSION_MINOR}
+    INSTALL_RPATH "$ORIGIN")
   install(TARGETS ${name} EXPORT SuperSpotTargets
     LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
     ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}

@@ -2,6 +2,7 @@
 // outs/, Xenium bundle): self-supervised and with a model, the outputs and where they sit,
 // shards, determinism, and the refusals.
 #include "ssCLITestUtilities.h"
+#include "ssSubprocessTestUtilities.h"
 
 #include "ssFiles.h"
 #include "ssHistologySource.h"
@@ -17,8 +18,12 @@
 
 #include <boost/filesystem.hpp>
 
+#include <chrono>
 #include <cmath>
+#include <csignal>
 #include <fstream>
+#include <set>
+#include <thread>
 
 int SuperSpotSuperResolveModuleEntryPoint(int argc, char * argv[]);
 
@@ -280,4 +285,43 @@ TEST_F(SuperResolveTest, BadInputsAreRefusedWithTheFix)
   args = Visium(Out("memory"));
   args.insert(args.end(), { "--memoryLimitGB", "0.01" });
   ExpectOneLineError(SuperResolve(args), "--blockPatches");
+}
+
+TEST_F(SuperResolveTest, AKilledRunLeavesThePreviousOutputsOrNone)
+{
+  // The real executable, killed with SIGKILL at several points of a run that replaces a complete
+  // earlier output: the folder is then the earlier output or the new one, whole, or absent (in the
+  // instant between the two renames), never a mixture or a half-written file.
+  const std::string exe = std::string(SUPERSPOT_BINARY_DIR) + "/bin/SuperSpotSuperResolve";
+  const std::string out = Out("killed");
+  ASSERT_EQ(SuperResolve(Visium(out)).exitCode, 0);
+  const std::vector<std::string> complete = { "mean.nrrd",      "std.nrrd", "mask.nrrd",
+                                              "superspot.h5ad", "run.json", "model/model.safetensors" };
+  int finished = 0;
+  std::set<int> written = { 0 }; // seeds of the runs that may have completed
+  for (int delayMs : { 150, 500, 1000, 1600, 2400, 3500, 5000 })
+  {
+    auto args = Visium(out);
+    args.insert(args.begin(), exe);
+    args.insert(args.end(), { "--overwrite", "--seed", std::to_string(delayMs) });
+    const pid_t pid = ss::test::Spawn(args, { "SUPERSPOT_PROGRESS=none" }, Out("killed.log"));
+    ASSERT_GT(pid, 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(delayMs));
+    ::kill(pid, SIGKILL);
+    const int status = ss::test::Wait(pid);
+    written.insert(delayMs);
+    finished += status == 0 ? 1 : 0;
+    if (!ss::DirectoryExists(out))
+    {
+      continue;
+    }
+    for (const std::string & f : complete)
+    {
+      ASSERT_TRUE(ss::FileExists(ss::JoinPath(out, f))) << f << " missing after a kill at " << delayMs << " ms";
+    }
+    const auto seed = ss::ReadJSONFile(ss::JoinPath(out, "run.json"))["parameters"]["seed"].get<int>();
+    EXPECT_TRUE(written.count(seed)) << seed;
+    EXPECT_EQ(ReadMap(ss::JoinPath(out, "mean.nrrd"))->GetNumberOfComponentsPerPixel(), 6u);
+  }
+  std::cout << finished << " of 7 runs finished before their kill" << std::endl;
 }

@@ -112,6 +112,18 @@ protected:
   /** Requests `region` of input `name` (cropped to its largest region; a 0-size region when it
    * lies outside). */
   void RequestInputRegion(const char * name, RegionType region);
+  /** InputError unless `map` has one component per model gene. */
+  void RequireModelGenes(const ExpressionImageType * map, const char * what) const;
+  /** InputError unless `image` lies on `expected` (tolerance: a millionth of a pixel). */
+  static void RequireGrid(const itk::ImageBase<2> * image,
+                          const GridGeometry & expected,
+                          const char * what,
+                          const char * fix);
+  /** The HR grid of `lr`, after checking that lr and base hold the model's genes and that base and
+   * mask lie on lr's grid. */
+  GridGeometry CheckExpressionMaps(const ExpressionImageType * lr,
+                                   const ExpressionImageType * base,
+                                   const MaskImageType * mask) const;
 
 private:
   std::string m_ModelDirectory;

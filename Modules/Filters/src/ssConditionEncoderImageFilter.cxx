@@ -14,19 +14,6 @@
 namespace ss
 {
 
-namespace
-{
-
-void RequireGrid(const itk::ImageBase<2> * image, const GridGeometry & expected, const char * what, const char * fix)
-{
-  if (!GridGeometry::FromImage(image).SameAs(expected, 1e-6 * std::max(1.0, expected.spacing[0])))
-  {
-    SS_INPUT_ERROR("", what, "is not on the grid the HR maps imply", fix);
-  }
-}
-
-} // namespace
-
 bool PatchHasData(const PatchLattice & lattice, const MaskImageType * mask, const IndexType & patch)
 {
   RegionType window = lattice.PatchRegion(patch);
@@ -86,18 +73,7 @@ void ConditionEncoderImageFilter::GenerateOutputInformation()
       const ExpressionImageType * lr = this->GetInput();
       const auto * base = RequireInput<ExpressionImageType>("Base");
       const auto * mask = RequireInput<MaskImageType>("LRMask");
-      const GridGeometry hr = GridGeometry::FromImage(lr);
-      const auto genes = static_cast<unsigned int>(c.NumberOfGenes());
-      if (lr->GetNumberOfComponentsPerPixel() != genes || base->GetNumberOfComponentsPerPixel() != genes)
-      {
-        SS_INPUT_ERROR("",
-                       "LR map",
-                       "has " + std::to_string(lr->GetNumberOfComponentsPerPixel()) + " genes, the model " +
-                         std::to_string(genes),
-                       "make the maps with the model's genes, in its order");
-      }
-      RequireGrid(base, hr, "base map", "make the LR and base maps on one HR grid");
-      RequireGrid(mask, hr, "LR mask", "make the LR map and its mask on one HR grid");
+      const GridGeometry hr = CheckExpressionMaps(lr, base, mask);
       if (c.useHistology)
       {
         const auto * cell = OptionalInput<RGBImageType>("Cell");

@@ -51,16 +51,9 @@ void DiffusionSamplerImageFilter::GenerateOutputInformation()
     {
       const ModelConfig & c = GetModelConfig();
       const auto * base = RequireInput<ExpressionImageType>("Base");
+      RequireModelGenes(base, "base map");
       const GridGeometry hr = GridGeometry::FromImage(base);
       const auto genes = static_cast<unsigned int>(c.NumberOfGenes());
-      if (base->GetNumberOfComponentsPerPixel() != genes)
-      {
-        SS_INPUT_ERROR("",
-                       "base map",
-                       "has " + std::to_string(base->GetNumberOfComponentsPerPixel()) + " genes, the model " +
-                         std::to_string(genes),
-                       "make the maps with the model's genes, in its order");
-      }
       m_Lattice = MakeLattice(hr);
       const ExpressionImageType * condition = this->GetInput();
       if (!GridGeometry::FromImage(condition).SameAs(m_Lattice.LatticeGrid(), 1e-6 * std::max(1.0, hr.spacing[0])))
@@ -95,17 +88,15 @@ void DiffusionSamplerImageFilter::GenerateOutputInformation()
                          "the model has a gene graph and no prior was given",
                          "connect GeneGraphPriorImageFilter's output");
         }
-        if (!GridGeometry::FromImage(prior).SameAs(hr) || prior->GetNumberOfComponentsPerPixel() != c.PriorChannels())
+        RequireGrid(prior, hr, "prior", "make it from the same maps");
+        if (prior->GetNumberOfComponentsPerPixel() != c.PriorChannels())
         {
-          SS_INPUT_ERROR("", "prior", "is not this model's prior on the base map's grid", "make it from the same maps");
+          SS_INPUT_ERROR("", "prior", "is not this model's prior", "make it with the same model");
         }
       }
       if (const auto * mask = OptionalInput<MaskImageType>("Mask"))
       {
-        if (!GridGeometry::FromImage(mask).SameAs(hr))
-        {
-          SS_INPUT_ERROR("", "mask", "is not on the base map's grid", "give the LR mask of the same HR grid");
-        }
+        RequireGrid(mask, hr, "mask", "give the LR mask of the same HR grid");
       }
       for (unsigned int i = 0; i < 3; ++i)
       {

@@ -42,20 +42,7 @@ void GeneGraphPriorImageFilter::GenerateOutputInformation()
       const ExpressionImageType * lr = this->GetInput();
       const auto * base = RequireInput<ExpressionImageType>("Base");
       const auto * mask = RequireInput<MaskImageType>("LRMask");
-      const auto genes = static_cast<unsigned int>(c.NumberOfGenes());
-      if (lr->GetNumberOfComponentsPerPixel() != genes || base->GetNumberOfComponentsPerPixel() != genes)
-      {
-        SS_INPUT_ERROR("",
-                       "LR map",
-                       "has " + std::to_string(lr->GetNumberOfComponentsPerPixel()) + " genes, the model " +
-                         std::to_string(genes),
-                       "make the maps with the model's genes, in its order");
-      }
-      const GridGeometry hr = GridGeometry::FromImage(lr);
-      if (!GridGeometry::FromImage(base).SameAs(hr) || !GridGeometry::FromImage(mask).SameAs(hr))
-      {
-        SS_INPUT_ERROR("", "base map / LR mask", "are not on the LR map's grid", "make the maps on one HR grid");
-      }
+      const GridGeometry hr = CheckExpressionMaps(lr, base, mask);
       ExpressionImageType * out = this->GetOutput();
       hr.ApplyInformationTo(out);
       out->SetNumberOfComponentsPerPixel(static_cast<unsigned int>(c.PriorChannels()));

@@ -2,6 +2,7 @@
 
 #include "ssError.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace ss
@@ -81,6 +82,42 @@ void ModelStageImageFilter::RequestInputRegion(const char * name, RegionType reg
     region = RegionType(largest.GetIndex(), SizeType{ { 0, 0 } });
   }
   input->SetRequestedRegion(region);
+}
+
+void ModelStageImageFilter::RequireModelGenes(const ExpressionImageType * map, const char * what) const
+{
+  const auto genes = static_cast<unsigned int>(GetModelConfig().NumberOfGenes());
+  if (map->GetNumberOfComponentsPerPixel() != genes)
+  {
+    SS_INPUT_ERROR("",
+                   what,
+                   "has " + std::to_string(map->GetNumberOfComponentsPerPixel()) + " genes, the model " +
+                     std::to_string(genes),
+                   "make the maps with the model's genes, in its order");
+  }
+}
+
+void ModelStageImageFilter::RequireGrid(const itk::ImageBase<2> * image,
+                                        const GridGeometry & expected,
+                                        const char * what,
+                                        const char * fix)
+{
+  if (!GridGeometry::FromImage(image).SameAs(expected, 1e-6 * std::max(1.0, expected.spacing[0])))
+  {
+    SS_INPUT_ERROR("", what, "is not on the grid the HR maps imply", fix);
+  }
+}
+
+GridGeometry ModelStageImageFilter::CheckExpressionMaps(const ExpressionImageType * lr,
+                                                        const ExpressionImageType * base,
+                                                        const MaskImageType * mask) const
+{
+  RequireModelGenes(lr, "LR map");
+  RequireModelGenes(base, "base map");
+  const GridGeometry hr = GridGeometry::FromImage(lr);
+  RequireGrid(base, hr, "base map", "make the LR and base maps on one HR grid");
+  RequireGrid(mask, hr, "LR mask", "make the LR map and its mask on one HR grid");
+  return hr;
 }
 
 void ModelStageImageFilter::PrintSelf(std::ostream & os, itk::Indent indent) const

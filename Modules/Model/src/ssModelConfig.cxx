@@ -667,6 +667,7 @@ ModelConfig ModelConfig::Preset(const std::string & name, const std::vector<std:
     // The defaults above: P = 32, 32 base channels, 3 levels, 1 res block per level;
     // the per-pixel gene graph is the costliest part on a CPU, hence its small width.
     c.graphHiddenDim = 8;
+    c.diffusion.target = "v";
   }
   else if (name == "medium")
   {

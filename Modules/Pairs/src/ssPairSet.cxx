@@ -463,6 +463,55 @@ void FillBlockLRMaps(SlidePair & pair,
   }
 }
 
+/** MakeSpotSlidePair (prediction = false) and MakeSpotPredictionPair (true): one construction, so
+ * the prediction inputs are made exactly as the training pairs' LR input, one scale down. */
+SlidePair MakeSpotPair(const std::string & name,
+                       const SpotDataset & spots,
+                       const std::vector<std::size_t> & genes,
+                       const RGBImageType * he,
+                       const SpotPairParameters & parameters,
+                       bool prediction)
+{
+  if (genes.empty())
+  {
+    throw std::invalid_argument(prediction ? "MakeSpotPredictionPair: no genes" : "MakeSpotSlidePair: no genes");
+  }
+  const auto G = static_cast<unsigned int>(genes.size());
+  const int k = parameters.factor;
+  const auto library = ExpressionNormalization::Library(parameters.libraryTarget);
+  const ArrayGrid arrayGrid = MakeArrayGrid(spots);
+
+  SlidePair pair;
+  pair.name = name;
+  // Training: the spots' own array grid. Prediction: the virtual array k times finer, virtual
+  // position (c, r) = (k col0 + i, k row0 + j) at real array position ((c − (k−1)/2)/k,
+  // (r − (k−1)/2)/k), which is what Refined(k) places.
+  pair.grid = prediction ? arrayGrid.grid.Refined(k) : arrayGrid.grid;
+  pair.resolutionUm = pair.grid.spacing[0];
+  pair.factor = k;
+  pair.cellPixelsPerBin = parameters.cellPixelsPerBin;
+  pair.tissueBinsPerPixel = parameters.tissueBinsPerPixel;
+
+  if (!prediction)
+  {
+    // HR truth: the measured spots on their own array grid.
+    PlaceSpotsOnArrayGrid(spots, NormalizeSpots(spots, genes, library), G, arrayGrid, pair.hr, pair.hrMask);
+  }
+  // LR: training, k x k blocks normalized by their summed library sizes (over all genes);
+  // prediction, the spots themselves, as CoarsenSpotGrid(·, 1) puts them on the block lattice.
+  // At each HR position's place in the block lattice: protocol 1's `nearest` (own block) and
+  // `bilinear` (between block centres, over existing blocks).
+  const SpotGridCoarsening blocks = CoarsenSpotGrid(spots, prediction ? 1 : k);
+  const std::vector<float> values = NormalizeSpots(blocks.blocks, genes, library, &blocks.librarySize);
+  const SpotInterpolator nearest(blocks.blocks, values, G, InterpolationMethod::Nearest);
+  const SpotInterpolator bilinear(blocks.blocks, values, G, InterpolationMethod::Bilinear);
+  const int scale = prediction ? k : 1;
+  FillBlockLRMaps(pair, G, k, spots.lattice, scale * arrayGrid.col0, scale * arrayGrid.row0, nearest, bilinear);
+
+  ExtractHistology(he, pair.grid, parameters.cellPixelsPerBin, parameters.tissueBinsPerPixel, pair);
+  return pair;
+}
+
 } // namespace
 
 SlidePair MakeSpotSlidePair(const std::string & name,
@@ -471,37 +520,7 @@ SlidePair MakeSpotSlidePair(const std::string & name,
                             const RGBImageType * he,
                             const SpotPairParameters & parameters)
 {
-  if (genes.empty())
-  {
-    throw std::invalid_argument("MakeSpotSlidePair: no genes");
-  }
-  const auto G = static_cast<unsigned int>(genes.size());
-  const int k = parameters.factor;
-  const auto library = ExpressionNormalization::Library(parameters.libraryTarget);
-  const ArrayGrid arrayGrid = MakeArrayGrid(spots);
-
-  SlidePair pair;
-  pair.name = name;
-  pair.grid = arrayGrid.grid;
-  pair.resolutionUm = arrayGrid.grid.spacing[0];
-  pair.factor = k;
-  pair.cellPixelsPerBin = parameters.cellPixelsPerBin;
-  pair.tissueBinsPerPixel = parameters.tissueBinsPerPixel;
-
-  // HR truth: the measured spots on their own array grid.
-  PlaceSpotsOnArrayGrid(spots, NormalizeSpots(spots, genes, library), G, arrayGrid, pair.hr, pair.hrMask);
-
-  // LR: k x k blocks, normalized by their summed library sizes (over all genes), at each HR
-  // array position's place in the block lattice: protocol 1's `nearest` (own block) and
-  // `bilinear` (between block centres, over existing blocks).
-  const SpotGridCoarsening coarse = CoarsenSpotGrid(spots, k);
-  const std::vector<float> blockValues = NormalizeSpots(coarse.blocks, genes, library, &coarse.librarySize);
-  const SpotInterpolator nearest(coarse.blocks, blockValues, G, InterpolationMethod::Nearest);
-  const SpotInterpolator bilinear(coarse.blocks, blockValues, G, InterpolationMethod::Bilinear);
-  FillBlockLRMaps(pair, G, k, spots.lattice, arrayGrid.col0, arrayGrid.row0, nearest, bilinear);
-
-  ExtractHistology(he, pair.grid, parameters.cellPixelsPerBin, parameters.tissueBinsPerPixel, pair);
-  return pair;
+  return MakeSpotPair(name, spots, genes, he, parameters, false);
 }
 
 SlidePair MakeSpotPredictionPair(const std::string & name,
@@ -510,34 +529,7 @@ SlidePair MakeSpotPredictionPair(const std::string & name,
                                  const RGBImageType * he,
                                  const SpotPairParameters & parameters)
 {
-  if (genes.empty())
-  {
-    throw std::invalid_argument("MakeSpotPredictionPair: no genes");
-  }
-  const auto G = static_cast<unsigned int>(genes.size());
-  const int k = parameters.factor;
-  const auto library = ExpressionNormalization::Library(parameters.libraryTarget);
-  const ArrayGrid arrayGrid = MakeArrayGrid(spots);
-
-  SlidePair pair;
-  pair.name = name;
-  // The virtual array k times finer: virtual position (c, r) = (k col0 + i, k row0 + j) sits at
-  // real array position ((c − (k−1)/2)/k, (r − (k−1)/2)/k), which is what Refined(k) places.
-  pair.grid = arrayGrid.grid.Refined(k);
-  pair.resolutionUm = pair.grid.spacing[0];
-  pair.factor = k;
-  pair.cellPixelsPerBin = parameters.cellPixelsPerBin;
-  pair.tissueBinsPerPixel = parameters.tissueBinsPerPixel;
-  // The measured spots are the LR "blocks": CoarsenSpotGrid(·, 1) gives them on the block lattice
-  // (offset coordinates) as the training pairs' blocks are.
-  const SpotGridCoarsening self = CoarsenSpotGrid(spots, 1);
-  const std::vector<float> values = NormalizeSpots(self.blocks, genes, library, &self.librarySize);
-  const SpotInterpolator nearest(self.blocks, values, G, InterpolationMethod::Nearest);
-  const SpotInterpolator bilinear(self.blocks, values, G, InterpolationMethod::Bilinear);
-  FillBlockLRMaps(pair, G, k, spots.lattice, k * arrayGrid.col0, k * arrayGrid.row0, nearest, bilinear);
-
-  ExtractHistology(he, pair.grid, parameters.cellPixelsPerBin, parameters.tissueBinsPerPixel, pair);
-  return pair;
+  return MakeSpotPair(name, spots, genes, he, parameters, true);
 }
 
 PatchSample ExtractPatch(const SlidePair & pair,
