@@ -89,6 +89,14 @@ SuperSpotEvaluation_EXPORT std::vector<float> PredictNearest(const Her2stSection
  * (Pairs' SpotInterpolator, Bilinear, at BlockLatticeCoordinates(x, y, 2) of each spot.) */
 SuperSpotEvaluation_EXPORT std::vector<float> PredictBilinear(const Her2stSection & section);
 
+/** Baseline `bspline`: ITK's cubic B-spline interpolation of the LR block map (Pairs'
+ * SpotInterpolator, BSpline: missing blocks and a 2-block margin filled with the nearest
+ * block's value first), evaluated at each spot's place in the block lattice
+ * (BlockLatticeCoordinates(x, y, 2)), as `nearest` and `bilinear` are. Interpolates the log1p
+ * values; the cubic may overshoot, so negative values are clipped to 0 (a log1p value cannot
+ * be negative). Spot-major. */
+SuperSpotEvaluation_EXPORT std::vector<float> PredictBSpline(const Her2stSection & section);
+
 /** Per-gene metrics of one method on one section (one entry per panel gene). */
 struct SuperSpotEvaluation_EXPORT Her2stScores
 {

@@ -208,6 +208,16 @@ std::vector<float> PredictBilinear(const Her2stSection & section)
   return InterpolateBlocks(section, InterpolationMethod::Bilinear);
 }
 
+std::vector<float> PredictBSpline(const Her2stSection & section)
+{
+  auto values = InterpolateBlocks(section, InterpolationMethod::BSpline);
+  for (auto & v : values)
+  {
+    v = std::max(v, 0.0f);
+  }
+  return values;
+}
+
 Her2stScores ScoreHer2stSection(const Her2stSection & section, const std::vector<float> & predictions)
 {
   RequirePredictions(section, predictions, "ScoreHer2stSection");
