@@ -232,6 +232,29 @@ TEST_F(SuperResolveTest, AModelShardsAndSeeds)
   ExpectOneLineError(SuperResolve({ "--visium", s_Files.visiumOuts, "--shard", "0/2", "--output", Out("nomodel") }),
                      "--model");
   ExpectOneLineError(withModel(Out("badshard"), { "--shard", "2/2" }), "--shard");
+
+  // The model applied to a slide whose panel lacks one of the model's genes (the same weights,
+  // one gene renamed in its config.json): refused, naming the gene, before anything is written.
+  const std::string otherPanel = Out("other-panel-model");
+  boost::filesystem::create_directories(otherPanel);
+  for (const auto & entry : boost::filesystem::directory_iterator(model))
+  {
+    if (boost::filesystem::is_regular_file(entry.path()))
+    {
+      boost::filesystem::copy_file(entry.path(), boost::filesystem::path(otherPanel) / entry.path().filename());
+    }
+  }
+  nlohmann::json config = ss::ReadJSONFile(ss::JoinPath(otherPanel, "config.json"));
+  ASSERT_GE(config["genes"].size(), 2u);
+  config["genes"][1] = "NOT_ON_THIS_SLIDE";
+  ss::WriteTextFileAtomically(ss::JoinPath(otherPanel, "config.json"), config.dump(2));
+  std::vector<std::string> a = { "--visium",  s_Files.visiumOuts,
+                                 "--image",   s_Files.visiumOuts + "/tissue_image.tif",
+                                 "--model",   otherPanel,
+                                 "--output",  Out("other-panel"),
+                                 "--threads", "1" };
+  ExpectOneLineError(SuperResolve(a), "NOT_ON_THIS_SLIDE");
+  EXPECT_FALSE(ss::DirectoryExists(Out("other-panel"))) << "nothing half-written";
 }
 
 TEST_F(SuperResolveTest, XeniumTrainsOnItsOwnMolecules)
@@ -285,6 +308,26 @@ TEST_F(SuperResolveTest, BadInputsAreRefusedWithTheFix)
   args = Visium(Out("memory"));
   args.insert(args.end(), { "--memoryLimitGB", "0.01" });
   ExpectOneLineError(SuperResolve(args), "--blockPatches");
+
+  // A capture area of a few spots: too few to train on the slide's own coarsened spots.
+  ss::SimulationParameters p;
+  p.seed = 3;
+  p.widthUm = 250;
+  p.heightUm = 250;
+  p.numberOfGenes = 6;
+  p.numberOfModules = 2;
+  auto simulator = ss::TissueSimulator::New();
+  simulator->SetParameters(p);
+  simulator->SetNumberOfWorkUnits(1);
+  ss::SimulatedSlideOptions o;
+  o.formats = ss::SimulatedSlideFormat::Visium;
+  o.workUnits = 1;
+  const auto tiny = ss::WriteSimulatedSlide(Out("tiny-slide"), *simulator->Simulate(), o);
+  args = { "--visium",  tiny.visiumOuts, "--image",      tiny.visiumOuts + "/tissue_image.tif",
+           "--output",  Out("tiny"),     "--threads",    "1",
+           "--samples", "2",             "--trainSteps", "3" };
+  ExpectOneLineError(SuperResolve(args), "--model");
+  EXPECT_FALSE(ss::DirectoryExists(Out("tiny"))) << "nothing half-written";
 }
 
 TEST_F(SuperResolveTest, AKilledRunLeavesThePreviousOutputsOrNone)

@@ -490,6 +490,19 @@ SuperResolveSummary RunSuperSpotSuperResolve(const SlideInputs & inputs, const S
                         { "figure_genes", o.figureGenes } };
   run["genes"] = genes;
 
+  // Self-supervised training learns from the slide's own spots coarsened by k: a handful of
+  // spots leaves k x k blocks of nothing, and the model would be noise around the interpolation.
+  constexpr std::size_t minimumSpotsToTrainOn = 30;
+  if (!runner && spots && slide.spots->NumberOfSpots() < minimumSpotsToTrainOn)
+  {
+    SS_INPUT_ERROR(slide.name,
+                   "spots",
+                   "only " + std::to_string(slide.spots->NumberOfSpots()) +
+                     " spots are under the tissue; self-supervised training (on the slide's own spots coarsened by " +
+                     std::to_string(k) + ") needs at least " + std::to_string(minimumSpotsToTrainOn),
+                   "give --model with a model trained on larger slides of the same gene panel");
+  }
+
   WriteDirectoryAtomically(
     o.output,
     o.overwrite,
