@@ -300,7 +300,7 @@ TEST(AnnData, AnndataReadsWhatWasWritten)
   EXPECT_EQ(s["grid"]["dtype"], "int64");
   EXPECT_EQ(s["grid"]["shape"], nlohmann::json({ 2, 3 }));
   EXPECT_EQ(s["grid"]["data"], nlohmann::json({ 1, 2, 3, 4, 5, 6 }));
-  EXPECT_EQ(s["empty"]["shape"], nlohmann::json({ 0 }));
+  EXPECT_EQ(s["empty"]["shape"], nlohmann::json::array({ 0 }));
   EXPECT_EQ(s["names"]["data"], nlohmann::json({ "a", "\xc2\xb5m" }));
   EXPECT_EQ(r["uns"]["flag"], nlohmann::json({ { "bool", true } }));
 }

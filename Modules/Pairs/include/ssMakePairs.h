@@ -1,7 +1,7 @@
 #ifndef ssMakePairs_h
 #define ssMakePairs_h
 
-#include "SuperSpotWorkflowsExport.h"
+#include "SuperSpotPairsExport.h"
 #include "ssPairSet.h"
 #include "ssSlideInputs.h"
 
@@ -12,7 +12,7 @@ namespace ss
 {
 
 /** SuperSpotMakePairs' settings (its XML has the meaning of each). */
-struct SuperSpotWorkflows_EXPORT MakePairsOptions
+struct SuperSpotPairs_EXPORT MakePairsOptions
 {
   int factor = 2;                       ///< spot data: k
   double resolutionUm = 10;             ///< molecule data: HR bin side, µm
@@ -28,18 +28,18 @@ struct SuperSpotWorkflows_EXPORT MakePairsOptions
 };
 
 /** Index in `molecules` of each of `genes`; InputError listing the genes the transcripts lack. */
-SuperSpotWorkflows_EXPORT std::vector<std::size_t> MoleculeGeneIndices(const MoleculeTable & molecules,
+SuperSpotPairs_EXPORT std::vector<std::size_t> MoleculeGeneIndices(const MoleculeTable & molecules,
                                                                        const std::vector<std::string> & genes);
 
 /** Negative-control probes, never chosen by a ranking: Xenium's (IsXeniumControlFeature) and
  * MERSCOPE's Blank-* barcodes. */
-SuperSpotWorkflows_EXPORT bool IsControlProbe(const std::string & gene);
+SuperSpotPairs_EXPORT bool IsControlProbe(const std::string & gene);
 
 /** The genes of the pair set, in order: options.geneList's (each must be in every slide), or
  * the top options.genes of the ranking over all slides pooled, among the genes every slide
  * has, controls excluded. Spot slides rank their spots; molecule slides their pseudo-spots
  * (options.pseudoSpots) for "variable", their molecules for "counts". */
-SuperSpotWorkflows_EXPORT std::vector<std::string> ChoosePairGenes(const std::vector<LoadedSlide> & slides,
+SuperSpotPairs_EXPORT std::vector<std::string> ChoosePairGenes(const std::vector<LoadedSlide> & slides,
                                                                    const MakePairsOptions & options);
 
 /** One pair set from loaded slides, all spot data (MakeSpotSlidePair, library normalization)
@@ -47,7 +47,7 @@ SuperSpotWorkflows_EXPORT std::vector<std::string> ChoosePairGenes(const std::ve
  * Spots outside the tissue are left out of spot slides (noted in the log). The H&E comes
  * from each slide's image (streamed), unless options.noHistology; a slide without one is an
  * InputError naming the fix unless options.noHistology. Slide names are made unique. */
-SuperSpotWorkflows_EXPORT PairSet MakePairSetFromSlides(const std::vector<LoadedSlide> & slides,
+SuperSpotPairs_EXPORT PairSet MakePairSetFromSlides(const std::vector<LoadedSlide> & slides,
                                                         const std::vector<std::string> & genes,
                                                         const MakePairsOptions & options);
 
@@ -55,7 +55,7 @@ SuperSpotWorkflows_EXPORT PairSet MakePairSetFromSlides(const std::vector<Loaded
  * a pair set), loads every slide, checks its data against its image (RequireSlideOnImage),
  * chooses the genes, builds the pairs and writes the folder atomically
  * (WriteDirectoryAtomically). Returns what it wrote. */
-SuperSpotWorkflows_EXPORT PairSet RunSuperSpotMakePairs(const std::vector<SlideInputs> & inputs,
+SuperSpotPairs_EXPORT PairSet RunSuperSpotMakePairs(const std::vector<SlideInputs> & inputs,
                                                         const MakePairsOptions & options);
 
 } // namespace ss
