@@ -199,6 +199,13 @@ TEST_F(SuperResolveTest, AModelShardsAndSeeds)
   ASSERT_EQ(SuperResolve(Visium(trained)).exitCode, 0);
   const std::string model = ss::JoinPath(trained, "model");
 
+  // Training is deterministic too: the same seed, slide and threads give the same weights and maps.
+  const std::string trainedAgain = Out("trained-again");
+  ASSERT_EQ(SuperResolve(Visium(trainedAgain)).exitCode, 0);
+  EXPECT_EQ(ReadText(ss::JoinPath(trainedAgain, "model/model.safetensors")),
+            ReadText(ss::JoinPath(model, "model.safetensors")));
+  EXPECT_EQ(Values(ReadMap(ss::JoinPath(trainedAgain, "mean.nrrd"))), Values(ReadMap(ss::JoinPath(trained, "mean.nrrd"))));
+
   auto withModel = [&](const std::string & out, std::vector<std::string> extra)
   {
     std::vector<std::string> a = { "--visium",       s_Files.visiumOuts,
