@@ -37,6 +37,29 @@ ss::test::ModuleRun SuperResolve(const std::vector<std::string> & arguments)
   return ss::test::RunModuleInProcess(&SuperSpotSuperResolveModuleEntryPoint, "SuperSpotSuperResolve", arguments);
 }
 
+/** A simulated square slide of `sideUm` written in `formats`, one work unit. */
+ss::SimulatedSlideFiles SimulateSlide(const std::string & folder,
+                                      unsigned int seed,
+                                      double sideUm,
+                                      unsigned int genes,
+                                      unsigned int modules,
+                                      ss::SimulatedSlideFormat formats)
+{
+  ss::SimulationParameters p;
+  p.seed = seed;
+  p.widthUm = sideUm;
+  p.heightUm = sideUm;
+  p.numberOfGenes = genes;
+  p.numberOfModules = modules;
+  auto simulator = ss::TissueSimulator::New();
+  simulator->SetParameters(p);
+  simulator->SetNumberOfWorkUnits(1);
+  ss::SimulatedSlideOptions o;
+  o.formats = formats;
+  o.workUnits = 1;
+  return ss::WriteSimulatedSlide(folder, *simulator->Simulate(), o);
+}
+
 /** One simulated 0.8 mm slide (12 genes) written as Space Ranger outs/ and a Xenium bundle, shared
  * by the tests of this file (simulating and writing it takes a few seconds). */
 class SuperResolveTest : public ::testing::Test
@@ -46,19 +69,7 @@ protected:
   {
     s_Dir =
       (boost::filesystem::temp_directory_path() / boost::filesystem::unique_path("ss-superresolve-%%%%-%%%%")).string();
-    ss::SimulationParameters p;
-    p.seed = 7;
-    p.widthUm = 800;
-    p.heightUm = 800;
-    p.numberOfGenes = 12;
-    p.numberOfModules = 3;
-    auto simulator = ss::TissueSimulator::New();
-    simulator->SetParameters(p);
-    simulator->SetNumberOfWorkUnits(1);
-    ss::SimulatedSlideOptions o;
-    o.formats = ss::SimulatedSlideFormat::Visium | ss::SimulatedSlideFormat::Xenium;
-    o.workUnits = 1;
-    s_Files = ss::WriteSimulatedSlide(s_Dir + "/slide", *simulator->Simulate(), o);
+    s_Files = SimulateSlide(s_Dir + "/slide", 7, 800, 12, 3, ss::SimulatedSlideFormat::Visium | ss::SimulatedSlideFormat::Xenium);
   }
   static void TearDownTestSuite() { boost::filesystem::remove_all(s_Dir); }
 
@@ -317,19 +328,7 @@ TEST_F(SuperResolveTest, BadInputsAreRefusedWithTheFix)
   ExpectOneLineError(SuperResolve(args), "--blockPatches");
 
   // A capture area of a few spots: too few to train on the slide's own coarsened spots.
-  ss::SimulationParameters p;
-  p.seed = 3;
-  p.widthUm = 250;
-  p.heightUm = 250;
-  p.numberOfGenes = 6;
-  p.numberOfModules = 2;
-  auto simulator = ss::TissueSimulator::New();
-  simulator->SetParameters(p);
-  simulator->SetNumberOfWorkUnits(1);
-  ss::SimulatedSlideOptions o;
-  o.formats = ss::SimulatedSlideFormat::Visium;
-  o.workUnits = 1;
-  const auto tiny = ss::WriteSimulatedSlide(Out("tiny-slide"), *simulator->Simulate(), o);
+  const auto tiny = SimulateSlide(Out("tiny-slide"), 3, 250, 6, 2, ss::SimulatedSlideFormat::Visium);
   args = { "--visium",  tiny.visiumOuts, "--image",      tiny.visiumOuts + "/tissue_image.tif",
            "--output",  Out("tiny"),     "--threads",    "1",
            "--samples", "2",             "--trainSteps", "3" };

@@ -120,8 +120,6 @@ SuperSpotBenchmarking_EXPORT SlidePrediction PredictWithBenchmarkModel(const Sli
  * start, LibTorch's version and thread count, the device, SuperSpot's version, the date. */
 SuperSpotBenchmarking_EXPORT nlohmann::json MachineDescription(int threads, const std::string & device = "cpu");
 
-/** Peak resident memory of this process so far (VmHWM), MiB; 0 when unknown. */
-SuperSpotBenchmarking_EXPORT double PeakResidentMemoryMiB();
 
 } // namespace ss
 

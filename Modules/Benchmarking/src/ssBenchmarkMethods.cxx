@@ -287,18 +287,4 @@ nlohmann::json MachineDescription(int threads, const std::string & device)
   return m;
 }
 
-double PeakResidentMemoryMiB()
-{
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line))
-  {
-    if (line.rfind("VmHWM:", 0) == 0)
-    {
-      return std::stod(line.substr(6)) / 1024.0;
-    }
-  }
-  return 0;
-}
-
 } // namespace ss

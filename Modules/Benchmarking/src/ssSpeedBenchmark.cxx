@@ -1,5 +1,7 @@
 #include "ssSpeedBenchmark.h"
 
+#include "ssResources.h"
+
 #include "ssBenchmarkInternal.h"
 #include "ssError.h"
 #include "ssExpressionNormalization.h"
@@ -34,20 +36,7 @@ namespace
 const char * const CommandLine = "command line";
 using Clock = std::chrono::steady_clock;
 
-double Since(Clock::time_point t)
-{
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
 
-/** Resets this process's peak resident set size to its current size (Linux >= 4.0:
- * /proc/self/clear_refs, "5"), so the next VmHWM is the peak of what runs after. */
-bool ResetPeakResidentMemory()
-{
-  std::ofstream out("/proc/self/clear_refs");
-  out << "5";
-  out.flush();
-  return static_cast<bool>(out);
-}
 
 /** Wall time between the StartEvent and EndEvent of pipeline stages, summed per stage. The
  * stages of a pull pipeline update their inputs before their own StartEvent, so the intervals
@@ -75,7 +64,7 @@ private:
     std::string stage;
     Clock::time_point started;
     void OnStart() { started = Clock::now(); }
-    void OnEnd() { timer->m_Seconds[stage] += Since(started); }
+    void OnEnd() { timer->m_Seconds[stage] += SecondsSince(started); }
   };
   std::vector<std::unique_ptr<Watcher>> m_Watchers;
   std::map<std::string, double> m_Seconds;
@@ -106,7 +95,7 @@ SpeedAreaResult RunStageSplit(const SpeedBenchmarkOptions & o,
   const MoleculeTable molecules =
     tissue->MakeMolecules(nullptr, static_cast<unsigned int>(std::max(1, o.model.threads)));
   r.molecules = molecules.Size();
-  r.seconds["simulate"] = Since(t);
+  r.seconds["simulate"] = SecondsSince(t);
 
   // The LR input on the HR grid: pseudo-Visium spots, their nearest-spot map and bilinear base.
   t = Clock::now();
@@ -147,7 +136,7 @@ SpeedAreaResult RunStageSplit(const SpeedBenchmarkOptions & o,
   r.hrPixels = grid.GetNumberOfPixels();
   const MaskImageType::PixelType * m = lrMask->GetBufferPointer();
   r.predictedPixels = static_cast<std::size_t>(std::count_if(m, m + r.hrPixels, [](auto v) { return v != 0; }));
-  r.seconds["lr_maps"] = Since(t);
+  r.seconds["lr_maps"] = SecondsSince(t);
 
   // Super-resolution, block by block, the H&E rendered on demand like a whole-slide reader.
   auto he = SimulatedHEImageSource::New();
@@ -181,12 +170,12 @@ SpeedAreaResult RunStageSplit(const SpeedBenchmarkOptions & o,
   progress.Start("Speed", "area " + FormatNumber(fraction, 2) + ": " + std::to_string(blocks.size()) + " blocks");
   const auto result = RunSuperResolutionBlocks(filter, blocks, &progress);
   progress.End();
-  r.seconds["super_resolution"] = Since(t);
+  r.seconds["super_resolution"] = SecondsSince(t);
   for (const auto & [stage, seconds] : timer.Seconds())
   {
     r.seconds[stage] = seconds;
   }
-  r.seconds["total"] = Since(start);
+  r.seconds["total"] = SecondsSince(start);
   r.peakResidentMiB = PeakResidentMemoryMiB();
   const double steps = o.model.samplingSteps ? o.model.samplingSteps : static_cast<double>(c.diffusion.samplingSteps);
   const double samplerSeconds = r.seconds["sampler"].get<double>();
@@ -226,7 +215,7 @@ SpeedAreaResult RunEndToEnd(const SpeedBenchmarkOptions & o,
   const SimulatedSlideFiles files = WriteSimulatedSlide(slideFolder, *tissue, w);
   r.molecules = files.molecules; // (the pseudo-spots are SuperResolve's own, not counted here)
   progress.End();
-  r.seconds["setup_simulate_and_write"] = Since(t);
+  r.seconds["setup_simulate_and_write"] = SecondsSince(t);
 
   SlideInputs in;
   in.xeniumDir = files.xenium;
@@ -247,7 +236,7 @@ SpeedAreaResult RunEndToEnd(const SpeedBenchmarkOptions & o,
   r.peakIsPerArea = ResetPeakResidentMemory();
   t = Clock::now();
   const SuperResolveSummary summary = RunSuperSpotSuperResolve(in, so);
-  r.seconds["total"] = Since(t);
+  r.seconds["total"] = SecondsSince(t);
   r.peakResidentMiB = PeakResidentMemoryMiB();
   r.hrPixels = summary.hrPixels;
   const nlohmann::json run = ReadJSONFile(JoinPath(outputFolder, "run.json"), "SuperSpotSuperResolve run.json");

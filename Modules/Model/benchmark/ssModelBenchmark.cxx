@@ -7,6 +7,7 @@
 // and rates are wall-clock (UseRealTime): LibTorch runs its own threads.
 #include "ssDiffusion.h"
 #include "ssNetworks.h"
+#include "ssResources.h"
 
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
@@ -162,18 +163,6 @@ void FinishRatio(benchmark::State & state, double flopsPerIteration, double seco
   state.counters["peak_ratio"] = flopsPerIteration * static_cast<double>(state.iterations()) / seconds / PeakFlops();
 }
 
-double PeakResidentMiB()
-{
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line))
-  {
-    if (line.rfind("VmHWM:", 0) == 0)
-      return std::stod(line.substr(6)) / 1024.0;
-  }
-  return 0;
-}
-
 } // namespace
 
 static void BM_MatMulPeak(benchmark::State & state)
@@ -307,7 +296,7 @@ static void BM_TrainingStep(benchmark::State & state)
   FinishRatio(state, flops, s);
   state.counters["samples/s"] =
     benchmark::Counter(static_cast<double>(b), benchmark::Counter::kIsIterationInvariantRate);
-  state.counters["peak_RSS_MiB"] = PeakResidentMiB();
+  state.counters["peak_RSS_MiB"] = ss::PeakResidentMemoryMiB();
   state.counters["parameters"] = static_cast<double>(ss::net::CountParameters(*net));
 }
 BENCHMARK(BM_TrainingStep)->Arg(8)->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -1,5 +1,7 @@
 #include "ssDemo.h"
 
+#include "ssResources.h"
+
 #include "ssError.h"
 #include "ssFiles.h"
 #include "ssImageIO.h"
@@ -30,10 +32,6 @@ namespace
 
 using Clock = std::chrono::steady_clock;
 
-double Since(Clock::time_point t)
-{
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
 
 struct SimulatedSlide
 {
@@ -112,7 +110,7 @@ DemoSummary RunSuperSpotDemo(const DemoOptions & o)
       }
       SimulatedSlide test = Simulate(1000, o, threads);
       summary.genes = pairs.genes;
-      timings["simulate_s"] = Since(t);
+      timings["simulate_s"] = SecondsSince(t);
       progress.End();
 
       // A small model, trained on the training slides.
@@ -130,7 +128,7 @@ DemoSummary RunSuperSpotDemo(const DemoOptions & o)
       train.trainer.rank = 0;
       train.trainer.worldSize = 1;
       const PairSetTrainingSummary trained = TrainOnPairSet(pairs, train, &progress, "demo slides");
-      timings["train_s"] = Since(t);
+      timings["train_s"] = SecondsSince(t);
 
       // The held-out slide, super-resolved from its pseudo-spots and its H&E.
       progress.Start("Super-resolving the held-out slide");
@@ -142,7 +140,7 @@ DemoSummary RunSuperSpotDemo(const DemoOptions & o)
       po.seed = o.seed;
       po.threads = threads;
       const SlidePrediction prediction = PredictSlidePair(test.pair, runner, po);
-      timings["super_resolve_s"] = Since(t);
+      timings["super_resolve_s"] = SecondsSince(t);
       progress.End();
 
       // Against the exact truth, with the bilinear interpolation of the spots for comparison.
@@ -204,8 +202,8 @@ DemoSummary RunSuperSpotDemo(const DemoOptions & o)
         WriteResultFigure(
           JoinPath(folder, "figures/" + maps.gene + ".png"), BenchmarkPanels(maps), DefaultResultFigureOptions(maps));
       }
-      timings["write_s"] = Since(t);
-      timings["total_s"] = Since(start);
+      timings["write_s"] = SecondsSince(t);
+      timings["total_s"] = SecondsSince(start);
       progress.End();
 
       nlohmann::json genes = nlohmann::json::array();
@@ -247,7 +245,7 @@ DemoSummary RunSuperSpotDemo(const DemoOptions & o)
               { "per_gene", genes } } },
           { "timings", timings } });
     });
-  summary.seconds = Since(start);
+  summary.seconds = SecondsSince(start);
   return summary;
 }
 

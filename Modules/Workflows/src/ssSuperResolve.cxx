@@ -1,5 +1,7 @@
 #include "ssSuperResolve.h"
 
+#include "ssResources.h"
+
 #include "ssAnnData.h"
 #include "ssArrayGrid.h"
 #include "ssError.h"
@@ -42,18 +44,7 @@ const char * const CommandLine = "command line";
 
 using Clock = std::chrono::steady_clock;
 
-double Since(Clock::time_point t)
-{
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
 
-/** Peak resident memory of this process so far, GB. */
-double PeakResidentGB()
-{
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / (1024.0 * 1024.0); // ru_maxrss is in kB on Linux
-}
 
 double PhysicalMemoryGB()
 {
@@ -318,7 +309,7 @@ SuperResolveSummary RunSuperSpotSuperResolve(const SlideInputs & inputs, const S
     }
     RequireSlideOnImage(check, slide);
   }
-  timings["read_s"] = Since(t);
+  timings["read_s"] = SecondsSince(t);
   progress.End();
 
   // Resolution.
@@ -547,7 +538,7 @@ SuperResolveSummary RunSuperSpotSuperResolve(const SlideInputs & inputs, const S
         runner = ModelRunner::Load(train.trainer.outputDir, o.device, threads);
         config = runner->GetConfig();
         summary.selfSupervised = true;
-        timings["train_s"] = Since(t);
+        timings["train_s"] = SecondsSince(t);
         run["training"] = { { "windows", trained.windows },
                             { "steps", trained.training.lastStep },
                             { "final_loss", trained.training.losses.empty() ? 0.0 : trained.training.losses.back() },
@@ -598,7 +589,7 @@ SuperResolveSummary RunSuperSpotSuperResolve(const SlideInputs & inputs, const S
       }
       summary.factor = spots ? k : static_cast<int>(std::lround(inputsPair.factor));
       summary.resolutionUm = inputsPair.grid.spacing[0];
-      timings["inputs_s"] = Since(t);
+      timings["inputs_s"] = SecondsSince(t);
 
       const double limitGB = o.memoryLimitGB > 0 ? o.memoryLimitGB : 0.8 * PhysicalMemoryGB();
       summary.estimatedMemoryGB =
@@ -702,7 +693,7 @@ SuperResolveSummary RunSuperSpotSuperResolve(const SlideInputs & inputs, const S
         mean = r.mean;
         sd = r.std;
       }
-      timings["super_resolve_s"] = Since(t);
+      timings["super_resolve_s"] = SecondsSince(t);
 
       t = Clock::now();
       if (shard.second > 1)
@@ -918,10 +909,10 @@ SuperResolveSummary RunSuperSpotSuperResolve(const SlideInputs & inputs, const S
         }
         progress.End();
       }
-      timings["write_s"] = Since(t);
-      timings["total_s"] = Since(start);
+      timings["write_s"] = SecondsSince(t);
+      timings["total_s"] = SecondsSince(start);
       run["timings"] = timings;
-      run["peak_memory_gb"] = PeakResidentGB();
+      run["peak_memory_gb"] = PeakResidentMemoryMiB() / 1024.0;
       run["estimated_memory_gb"] = summary.estimatedMemoryGB;
       run["hr_pixels"] = summary.hrPixels;
       run["hr_resolution_um"] = summary.resolutionUm;
@@ -932,7 +923,7 @@ SuperResolveSummary RunSuperSpotSuperResolve(const SlideInputs & inputs, const S
           : nlohmann::json::array({ "mean.nrrd", "std.nrrd", "mask.nrrd", "superspot.h5ad", "figures/", "run.json" });
       WriteJSONFileAtomically(JoinPath(folder, "run.json"), run);
     });
-  summary.seconds = Since(start);
+  summary.seconds = SecondsSince(start);
   if (summary.selfSupervised)
   {
     summary.modelDirectory = JoinPath(o.output, "model");
