@@ -6,6 +6,7 @@
 #include "ssModelRunner.h"
 #include "ssModelTestUtilities.h"
 #include "ssSafeTensors.h"
+#include "ssSubprocessTestUtilities.h"
 #include "ssTrainer.h"
 #include "ssTrainerTestData.h"
 
@@ -13,17 +14,9 @@
 
 #include <boost/filesystem.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <spawn.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <fstream>
-
-extern char ** environ;
 
 namespace
 {
@@ -236,52 +229,6 @@ TEST(Trainer, BadOptionsAndDataAreRefused)
 namespace
 {
 
-int FreePort()
-{
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof(a));
-  socklen_t len = sizeof(a);
-  ::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len);
-  const int port = ntohs(a.sin_port);
-  ::close(fd);
-  return port;
-}
-
-pid_t Spawn(const std::vector<std::string> & args, const std::vector<std::string> & env)
-{
-  std::vector<char *> argv, envp;
-  for (const auto & a : args)
-    argv.push_back(const_cast<char *>(a.c_str()));
-  argv.push_back(nullptr);
-  std::vector<std::string> all(env);
-  for (char ** e = environ; *e; ++e)
-  {
-    const std::string s(*e);
-    if (s.rfind("RANK=", 0) && s.rfind("WORLD_SIZE=", 0) && s.rfind("MASTER_", 0))
-      all.push_back(s);
-  }
-  for (const auto & e : all)
-    envp.push_back(const_cast<char *>(e.c_str()));
-  envp.push_back(nullptr);
-  pid_t pid = 0;
-  if (::posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), envp.data()) != 0)
-  {
-    return -1;
-  }
-  return pid;
-}
-
-int Wait(pid_t pid)
-{
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 std::string ReadLine(const std::string & path)
 {
   std::ifstream in(path);
@@ -299,26 +246,26 @@ TEST(Trainer, DataParallelReplicasAgreeAndReallyAverageGradients)
 #endif
   TempDir dir;
   const std::string driver = SUPERSPOT_TRAINER_DRIVER;
-  const std::string port = std::to_string(FreePort());
+  const std::string port = std::to_string(ss::test::FreePort());
   const std::vector<std::string> common{ "MASTER_ADDR=127.0.0.1", "MASTER_PORT=" + port, "WORLD_SIZE=2" };
   std::vector<std::string> env0 = common, env1 = common;
   env0.push_back("RANK=0");
   env1.push_back("RANK=1");
-  const pid_t p0 = Spawn({ driver, dir.File("ddp"), dir.File("rank0.txt"), "full" }, env0);
-  const pid_t p1 = Spawn({ driver, dir.File("ddp"), dir.File("rank1.txt"), "full" }, env1);
+  const pid_t p0 = ss::test::Spawn({ driver, dir.File("ddp"), dir.File("rank0.txt"), "full" }, env0, dir.File("rank0.log"));
+  const pid_t p1 = ss::test::Spawn({ driver, dir.File("ddp"), dir.File("rank1.txt"), "full" }, env1, dir.File("rank1.log"));
   ASSERT_GT(p0, 0);
   ASSERT_GT(p1, 0);
-  EXPECT_EQ(Wait(p0), 0);
-  EXPECT_EQ(Wait(p1), 0);
+  EXPECT_EQ(ss::test::Wait(p0), 0);
+  EXPECT_EQ(ss::test::Wait(p1), 0);
   const std::string d0 = ReadLine(dir.File("rank0.txt")), d1 = ReadLine(dir.File("rank1.txt"));
   ASSERT_FALSE(d0.empty());
   EXPECT_EQ(d0, d1) << "the replicas' parameters differ after the all-reduced steps";
   // One process on rank 0's shard alone, the same batches and noise: different
   // parameters, so the other rank's gradients did enter the update.
   const pid_t single =
-    Spawn({ driver, dir.File("single"), dir.File("single.txt"), "shard0of2" }, { "RANK=0", "WORLD_SIZE=1" });
+    ss::test::Spawn({ driver, dir.File("single"), dir.File("single.txt"), "shard0of2" }, { "RANK=0", "WORLD_SIZE=1" }, dir.File("single.log"));
   ASSERT_GT(single, 0);
-  EXPECT_EQ(Wait(single), 0);
+  EXPECT_EQ(ss::test::Wait(single), 0);
   const std::string s = ReadLine(dir.File("single.txt"));
   ASSERT_FALSE(s.empty());
   EXPECT_NE(s, d0);
